@@ -1,0 +1,229 @@
+"""Wadul's one configuration object, read from the environment (and `.env` when present).
+
+Every process (web, worker, bot, clock, CLI) builds a `Config` with `Config.from_env()` and
+passes it on explicitly; tests build `TestConfig` themselves. Nothing here opens a
+connection.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlparse
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+class ConfigError(ValueError):
+    """A setting has a value Wadul cannot use; the message names the variable."""
+
+
+def _as_bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on", "ya"}:
+        return True
+    if value in {"0", "false", "no", "off", "tidak", ""}:
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}")
+
+
+def _as_int(name: str, raw: str, minimum: int = 0) -> int:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
+def _as_float_list(name: str, raw: str) -> tuple[float, ...]:
+    try:
+        return tuple(float(p) for p in raw.split(",") if p.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a comma-separated list of numbers, not {raw!r}") from None
+
+
+def _as_dates(name: str, raw: str) -> tuple[date, ...]:
+    try:
+        return tuple(date.fromisoformat(p.strip()) for p in raw.split(",") if p.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be comma-separated dates like 2026-12-24, not {raw!r}") from None
+
+
+def _check_url(name: str, raw: str, schemes: tuple[str, ...]) -> str:
+    parsed = urlparse(raw)
+    if parsed.scheme.split("+")[0] not in schemes or not (parsed.netloc or parsed.path):
+        raise ConfigError(f"{name} must be a URL starting with {' or '.join(s + '://' for s in schemes)}, not {raw!r}")
+    return raw
+
+
+def default_secret_key(instance_dir: Path) -> str:
+    """Read the panel's secret key from `instance/secret_key`, creating it on first run."""
+    path = instance_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+# (attribute, environment variable, parser) for every setting read from the environment.
+_PARSERS = {
+    "int": _as_int,
+    "bool": _as_bool,
+    "str": lambda name, raw: raw.strip(),
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """All settings; defaults are for a single-regency install on one machine."""
+
+    TELEGRAM_BOT_TOKEN: str = ""
+    TELEGRAM_API_URL: str = "https://api.telegram.org"
+    TELEGRAM_WEBHOOK_URL: str = ""          # public https URL; empty = polling
+    TELEGRAM_WEBHOOK_SECRET: str = ""       # checked on every webhook call
+    TELEGRAM_WEBHOOK_LISTEN: str = "127.0.0.1:8443"
+    DATABASE_URL: str = f"sqlite:///{INSTANCE_DIR / 'wadul.db'}"
+    REDIS_URL: str = "redis://localhost:6379/0"
+    SECRET_KEY: str = ""
+    MEDIA_DIR: str = str(INSTANCE_DIR / "media")
+    PANEL_URL: str = "http://127.0.0.1:5000"  # links in notices to officials
+    REGENCY_NAME: str = "Kabupaten Ketapang"
+    TIMEZONE: str = "Asia/Jakarta"
+    DEFAULT_LANGUAGE: str = "id"
+    # Deadlines (category values override the defaults per category)
+    RESPONSE_HOURS: int = 48                 # 2x24 jam, Ketapang's rule
+    RESOLUTION_HOURS: int = 14 * 24
+    WORKING_DAYS: bool = False               # count deadlines in working days
+    EXTRA_HOLIDAYS: tuple[date, ...] = ()    # cuti bersama etc., besides the national holidays
+    REMINDER_FRACTIONS: tuple[float, ...] = (0.5,)
+    REMINDER_HOURS_BEFORE: tuple[float, ...] = (2.0,)
+    AUTO_CLOSE_DAYS: int = 7                 # resolved, unconfirmed -> closed
+    REOPEN_WINDOW_DAYS: int = 14             # after closing, the reporter may still reopen
+    REOPEN_LIMIT: int = 2                    # past this, a reopened complaint goes to the main admin
+    LEADERSHIP_CHAT_ID: str = ""             # Telegram chat of leadership (escalations, reports)
+    REPORT_WEEKDAY: int = 0                  # 0 = Monday
+    # Bot input limits
+    DESCRIPTION_MIN: int = 15
+    DESCRIPTION_MAX: int = 2000
+    MAX_PHOTOS: int = 5
+    # Delivery
+    SEND_GLOBAL_PER_SECOND: int = 25         # under Telegram's ~30/s
+    SEND_PER_CHAT_PER_SECOND: int = 1
+    SEND_PER_GROUP_PER_MINUTE: int = 19      # under Telegram's 20/min for groups
+    OUTBOX_STALE_SECONDS: int = 120          # pending longer than this -> re-queued by the sweep
+    SEND_MAX_ATTEMPTS: int = 8
+    QUEUE_PREFIX: str = "wadul"
+    # Panel
+    LOGIN_MAX_ATTEMPTS: int = 5
+    LOGIN_LOCK_SECONDS: int = 300
+    SESSION_COOKIE_SECURE: bool = False      # set true behind https
+    TILE_URL: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    TESTING: bool = False
+    extra: dict = field(default_factory=dict, compare=False)
+
+    # --- construction -------------------------------------------------------------
+    @classmethod
+    def from_env(cls, env: dict | None = None, dotenv: bool = True) -> "Config":
+        """Build a Config from `env` (default: os.environ, after loading `.env`)."""
+        if env is None:
+            if dotenv:
+                _load_dotenv()
+            env = dict(os.environ)
+        values = {}
+        for f in fields(cls):
+            if f.name == "extra" or f.name not in env:
+                continue
+            values[f.name] = _PARSERS[_kind(f.default)](f.name, env[f.name])
+        config = cls(**values)
+        if not config.SECRET_KEY:
+            config = replace(config, SECRET_KEY=default_secret_key(INSTANCE_DIR))
+        return config.validated()
+
+    def validated(self) -> "Config":
+        """Raise ConfigError for values that cannot work; return self."""
+        _check_url("TELEGRAM_API_URL", self.TELEGRAM_API_URL, ("http", "https"))
+        _check_url("REDIS_URL", self.REDIS_URL, ("redis", "rediss", "unix"))
+        _check_url("DATABASE_URL", self.DATABASE_URL, ("sqlite", "postgres", "postgresql"))
+        if self.TELEGRAM_WEBHOOK_URL and not self.TELEGRAM_WEBHOOK_URL.startswith("https://"):
+            raise ConfigError("TELEGRAM_WEBHOOK_URL must start with https:// (Telegram only calls https webhooks)")
+        if self.TELEGRAM_BOT_TOKEN and ":" not in self.TELEGRAM_BOT_TOKEN:
+            raise ConfigError("TELEGRAM_BOT_TOKEN looks wrong: BotFather's tokens look like 123456:ABC-DEF...")
+        if self.DEFAULT_LANGUAGE not in ("id", "en"):
+            raise ConfigError("DEFAULT_LANGUAGE must be id or en")
+        if not 0 <= self.REPORT_WEEKDAY <= 6:
+            raise ConfigError("REPORT_WEEKDAY must be 0 (Monday) to 6 (Sunday)")
+        if any(not 0 < f < 1 for f in self.REMINDER_FRACTIONS):
+            raise ConfigError("REMINDER_FRACTIONS must be numbers between 0 and 1, e.g. 0.5")
+        if self.DESCRIPTION_MIN >= self.DESCRIPTION_MAX:
+            raise ConfigError("DESCRIPTION_MIN must be smaller than DESCRIPTION_MAX")
+        for name in ("RESPONSE_HOURS", "RESOLUTION_HOURS", "SEND_GLOBAL_PER_SECOND", "MAX_PHOTOS"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1")
+        _check_timezone(self.TIMEZONE)
+        return self
+
+    def with_(self, **changes) -> "Config":
+        """A copy with some settings changed (tests, CLI overrides)."""
+        return replace(self, **changes).validated()
+
+    # --- derived values -----------------------------------------------------------
+    @property
+    def media_path(self) -> Path:
+        return Path(self.MEDIA_DIR)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.DATABASE_URL.startswith("sqlite")
+
+
+def _kind(default) -> str:
+    if isinstance(default, bool):
+        return "bool"
+    if isinstance(default, int):
+        return "int"
+    if isinstance(default, tuple):
+        return "tuple"
+    return "str"
+
+
+# Tuples hold dates for EXTRA_HOLIDAYS and numbers for the reminder settings.
+_PARSERS["tuple"] = lambda name, raw: (
+    _as_dates(name, raw) if name == "EXTRA_HOLIDAYS" else _as_float_list(name, raw)
+)
+
+
+def _check_timezone(name: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"TIMEZONE {name!r} is not a known time zone (e.g. Asia/Jakarta, Asia/Makassar)") from None
+
+
+def _load_dotenv() -> None:
+    from dotenv import load_dotenv
+
+    load_dotenv(BASE_DIR / ".env", override=False)
+
+
+@dataclass(frozen=True)
+class TestConfig(Config):
+    """Settings for tests: own SQLite file or PostgreSQL database, own Redis database number."""
+
+    __test__ = False  # not a pytest test class
+
+    TELEGRAM_BOT_TOKEN: str = "123456:TEST-TOKEN"
+    DATABASE_URL: str = "sqlite:///:memory:"
+    REDIS_URL: str = "redis://127.0.0.1:6379/13"
+    SECRET_KEY: str = "test-secret-key"
+    QUEUE_PREFIX: str = "wadultest"
+    TESTING: bool = True

@@ -1,0 +1,422 @@
+"""Wadul's database schema (peewee) and the one place that owns the connection's lifecycle.
+
+`db` is a proxy bound by `connect(config)`; SQLite (WAL, foreign keys on) by default,
+PostgreSQL through DATABASE_URL. All timestamps are naive UTC.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from peewee import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    SqliteDatabase,
+    TextField,
+)
+from peewee import JSONField  # peewee 4: in core
+from playhouse.db_url import connect as url_connect
+
+from core import status as st
+
+db = DatabaseProxy()
+
+
+def utcnow() -> datetime:
+    """Naive UTC now, the form every timestamp column holds."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+# --- regions -------------------------------------------------------------------------
+class Kabupaten(BaseModel):
+    code = CharField(max_length=8, unique=True)     # Kemendagri "61.04"
+    name = CharField(max_length=120)
+
+    def __str__(self):
+        return self.name
+
+
+class Kecamatan(BaseModel):
+    code = CharField(max_length=12, unique=True)    # "61.04.01"
+    name = CharField(max_length=120, index=True)
+    kabupaten = ForeignKeyField(Kabupaten, backref="kecamatan", on_delete="CASCADE")
+
+    def __str__(self):
+        return f"Kec. {self.name}"
+
+
+class Desa(BaseModel):
+    """A village (desa) or urban village (kelurahan) with its boundary."""
+
+    code = CharField(max_length=16, unique=True)    # "61.04.01.2011"
+    name = CharField(max_length=120, index=True)
+    kind = CharField(max_length=10, default="desa")  # desa | kelurahan
+    kecamatan = ForeignKeyField(Kecamatan, backref="desa", on_delete="CASCADE")
+    geometry = JSONField(null=True)                 # GeoJSON Polygon/MultiPolygon, lon/lat
+    # Bounding box and centroid: a cheap SQL pre-filter and the map's centre.
+    min_lon = FloatField(null=True)
+    min_lat = FloatField(null=True)
+    max_lon = FloatField(null=True)
+    max_lat = FloatField(null=True)
+    centroid_lat = FloatField(null=True)
+    centroid_lon = FloatField(null=True)
+    updated_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("min_lon", "max_lon", "min_lat", "max_lat"), False),)
+
+    def __str__(self):
+        prefix = "Kel." if self.kind == "kelurahan" else "Desa"
+        return f"{prefix} {self.name}"
+
+
+# --- directory -----------------------------------------------------------------------
+class Opd(BaseModel):
+    """A regional agency (Organisasi Perangkat Daerah) that answers complaints."""
+
+    code = CharField(max_length=32, unique=True)
+    name = CharField(max_length=200)
+    short_name = CharField(max_length=60)
+    hotline = CharField(max_length=40, default="")
+    whatsapp = CharField(max_length=40, default="")
+    email = CharField(max_length=120, default="")
+    telegram_chat_id = BigIntegerField(null=True)   # group/channel for notices
+    is_main_admin = BooleanField(default=False)     # Diskominfo / Bagian Organisasi
+    active = BooleanField(default=True)
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    def has_contact(self) -> bool:
+        return bool(self.hotline or self.whatsapp or self.email)
+
+
+class Category(BaseModel):
+    code = CharField(max_length=40, unique=True)
+    name_id = CharField(max_length=120)
+    name_en = CharField(max_length=120)
+    group_id = CharField(max_length=80, default="")   # keyboard grouping, Indonesian
+    group_en = CharField(max_length=80, default="")
+    opd = ForeignKeyField(Opd, null=True, backref="categories", on_delete="SET NULL")
+    village_level = BooleanField(default=False)       # handled by the village itself
+    response_hours = IntegerField(default=48)         # 2x24 jam
+    resolution_hours = IntegerField(default=14 * 24)
+    sort_order = IntegerField(default=0)
+    active = BooleanField(default=True)
+
+    def __str__(self):
+        return self.name_id
+
+    def name(self, lang: str = "id") -> str:
+        return self.name_en if lang == "en" else self.name_id
+
+
+ROLE_MAIN_ADMIN = "main_admin"
+ROLE_OPD_ADMIN = "opd_admin"
+ROLE_OPD_STAFF = "opd_staff"
+ROLE_VILLAGE_HEAD = "village_head"
+ROLE_VILLAGE_OFFICIAL = "village_official"
+ROLE_OVERSIGHT = "oversight"
+ROLES = (ROLE_MAIN_ADMIN, ROLE_OPD_ADMIN, ROLE_OPD_STAFF, ROLE_VILLAGE_HEAD,
+         ROLE_VILLAGE_OFFICIAL, ROLE_OVERSIGHT)
+OPD_ROLES = (ROLE_OPD_ADMIN, ROLE_OPD_STAFF)
+VILLAGE_ROLES = (ROLE_VILLAGE_HEAD, ROLE_VILLAGE_OFFICIAL)
+
+
+class Official(BaseModel):
+    """A panel user: OPD staff, village officials, the main admin, oversight."""
+
+    username = CharField(max_length=60, unique=True)
+    password_hash = CharField(max_length=255)
+    full_name = CharField(max_length=120, default="")
+    role = CharField(max_length=20, index=True)
+    opd = ForeignKeyField(Opd, null=True, backref="officials", on_delete="SET NULL")
+    desa = ForeignKeyField(Desa, null=True, backref="officials", on_delete="SET NULL")
+    telegram_user_id = BigIntegerField(null=True, unique=True)
+    telegram_chat_id = BigIntegerField(null=True)
+    language = CharField(max_length=5, default="id")
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+    last_login_at = DateTimeField(null=True)
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def is_village(self) -> bool:
+        return self.role in VILLAGE_ROLES
+
+
+class LinkCode(BaseModel):
+    """One-time code an official sends to the bot to link their Telegram account."""
+
+    official = ForeignKeyField(Official, backref="link_codes", on_delete="CASCADE")
+    code_hash = CharField(max_length=128, unique=True)
+    expires_at = DateTimeField()
+    used_at = DateTimeField(null=True)
+    used_by_telegram_id = BigIntegerField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class Reporter(BaseModel):
+    """A Telegram user who files complaints."""
+
+    telegram_id = BigIntegerField(unique=True)
+    chat_id = BigIntegerField()
+    first_name = CharField(max_length=120, default="")
+    last_name = CharField(max_length=120, default="")
+    username = CharField(max_length=64, default="")
+    language = CharField(max_length=5, default="id")
+    language_chosen = BooleanField(default=False)   # chosen in the bot, not from Telegram
+    phone = CharField(max_length=32, default="")
+    created_at = DateTimeField(default=utcnow)
+
+    def __str__(self):
+        name = " ".join(p for p in (self.first_name, self.last_name) if p) or "?"
+        return f"{name} (@{self.username})" if self.username else name
+
+
+# --- complaints ----------------------------------------------------------------------
+class Complaint(BaseModel):
+    tracking_code = CharField(max_length=16, unique=True)
+    reporter = ForeignKeyField(Reporter, null=True, backref="complaints", on_delete="SET NULL")
+    filed_by_official = ForeignKeyField(Official, null=True, backref="filed", on_delete="SET NULL")
+    from_village_head = BooleanField(default=False)
+    # Idempotency: the draft (or update) that created it; a redelivered confirm finds it.
+    source_key = CharField(max_length=64, null=True, unique=True)
+    category = ForeignKeyField(Category, null=True, backref="complaints", on_delete="SET NULL")
+    description = TextField()
+    latitude = FloatField(null=True)
+    longitude = FloatField(null=True)
+    location_accuracy = FloatField(null=True)
+    address_text = TextField(default="")
+    desa = ForeignKeyField(Desa, null=True, backref="complaints", on_delete="SET NULL")
+    assigned_opd = ForeignKeyField(Opd, null=True, backref="complaints", on_delete="SET NULL")
+    assigned_desa = ForeignKeyField(Desa, null=True, backref="assigned_complaints", on_delete="SET NULL")
+    # Wanted office when a village head files a village-level category (issue: village heads).
+    requested_opd = ForeignKeyField(Opd, null=True, backref="requested", on_delete="SET NULL")
+    status = CharField(max_length=16, default=st.NEW, index=True)
+    routing_problem = CharField(max_length=32, default="")  # why it needs routing by hand
+    is_anonymous = BooleanField(default=False)
+    is_confidential = BooleanField(default=False)
+    created_at = DateTimeField(default=utcnow, index=True)
+    updated_at = DateTimeField(default=utcnow)
+    assigned_at = DateTimeField(null=True)
+    first_response_at = DateTimeField(null=True)
+    resolved_at = DateTimeField(null=True)
+    closed_at = DateTimeField(null=True)
+    response_due_at = DateTimeField(null=True)
+    resolution_due_at = DateTimeField(null=True)
+    escalation_level = IntegerField(default=0)
+    reopen_count = IntegerField(default=0)
+    rating = IntegerField(null=True)
+    feedback = TextField(default="")
+    rated_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            # Panel lists per office, by status, sorted by deadline.
+            (("assigned_opd", "status", "response_due_at"), False),
+            (("assigned_desa", "status", "response_due_at"), False),
+            # Sweeps: open complaints whose deadline is near or past.
+            (("status", "response_due_at"), False),
+            (("status", "resolution_due_at"), False),
+            (("status", "resolved_at"), False),
+            (("reporter", "created_at"), False),
+            (("desa", "created_at"), False),
+        )
+
+    def __str__(self):
+        return self.tracking_code
+
+    @property
+    def office_name(self) -> str:
+        if self.assigned_opd_id:
+            return str(self.assigned_opd)
+        if self.assigned_desa_id:
+            return str(self.assigned_desa)
+        return ""
+
+
+class StatusChange(BaseModel):
+    """The complaint's history: every status change and note, who, when, for whom."""
+
+    complaint = ForeignKeyField(Complaint, backref="history", on_delete="CASCADE")
+    from_status = CharField(max_length=16, null=True)
+    to_status = CharField(max_length=16)
+    note = TextField(default="")
+    actor_official = ForeignKeyField(Official, null=True, on_delete="SET NULL")
+    actor_reporter = ForeignKeyField(Reporter, null=True, on_delete="SET NULL")
+    actor_label = CharField(max_length=120, default="")   # "sistem", "pelapor", office name
+    office_label = CharField(max_length=200, default="")  # office responsible after the change
+    visible_to_reporter = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("complaint", "created_at"), False),)
+
+
+class Photo(BaseModel):
+    complaint = ForeignKeyField(Complaint, null=True, backref="photos", on_delete="CASCADE")
+    status_change = ForeignKeyField(StatusChange, null=True, backref="photos", on_delete="SET NULL")
+    kind = CharField(max_length=12, default="report")  # report | result | followup | reopen
+    file_id = CharField(max_length=255, default="")
+    file_unique_id = CharField(max_length=128, default="", index=True)
+    path = CharField(max_length=500, default="")        # cleaned copy, relative to MEDIA_DIR
+    sha256 = CharField(max_length=64, default="")
+    size = IntegerField(default=0)
+    width = IntegerField(default=0)
+    height = IntegerField(default=0)
+    mime_type = CharField(max_length=40, default="image/jpeg")
+    created_at = DateTimeField(default=utcnow)
+
+
+OUTBOX_PENDING = "pending"
+OUTBOX_SENDING = "sending"
+OUTBOX_SENT = "sent"
+OUTBOX_FAILED = "failed"
+
+
+class OutboundMessage(BaseModel):
+    """The outbox: every Telegram message the system owes someone, with its delivery state."""
+
+    chat_id = BigIntegerField()
+    text = TextField(default="")
+    parse_mode = CharField(max_length=12, default="HTML")
+    photo_path = CharField(max_length=500, default="")    # relative to MEDIA_DIR
+    photo_file_id = CharField(max_length=255, default="")
+    location_lat = FloatField(null=True)                   # sent as a location after the text
+    location_lon = FloatField(null=True)
+    reply_markup = JSONField(null=True)
+    complaint = ForeignKeyField(Complaint, null=True, backref="messages", on_delete="SET NULL")
+    kind = CharField(max_length=24, default="status")      # status|assigned|notice|reminder|escalation|report|...
+    recipient_label = CharField(max_length=120, default="")  # "pelapor", "Dinas PUTR", an official
+    dedupe_key = CharField(max_length=160, null=True, unique=True)
+    state = CharField(max_length=10, default=OUTBOX_PENDING)
+    attempts = IntegerField(default=0)
+    last_error = TextField(default="")
+    telegram_message_id = BigIntegerField(null=True)
+    next_attempt_at = DateTimeField(default=utcnow)
+    claimed_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+    sent_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("state", "next_attempt_at"), False),)
+
+
+class Draft(BaseModel):
+    """A complaint being written in the bot, saved at every step so a restart loses nothing."""
+
+    telegram_user_id = BigIntegerField(unique=True)
+    chat_id = BigIntegerField()
+    step = CharField(max_length=24)
+    data = JSONField(default=dict)
+    token = CharField(max_length=32)     # becomes Complaint.source_key on confirm
+    last_update_id = BigIntegerField(default=0)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+
+class ResponseTemplate(BaseModel):
+    """A reusable answer an office keeps for common complaints."""
+
+    opd = ForeignKeyField(Opd, null=True, backref="templates", on_delete="CASCADE")
+    desa = ForeignKeyField(Desa, null=True, backref="templates", on_delete="CASCADE")
+    title = CharField(max_length=120)
+    text = TextField()
+    created_at = DateTimeField(default=utcnow)
+
+    def __str__(self):
+        return self.title
+
+
+class Holiday(BaseModel):
+    """Extra non-working days the admin enters (cuti bersama, local holidays)."""
+
+    day = DateField(unique=True)
+    name = CharField(max_length=120, default="")
+
+    def __str__(self):
+        return f"{self.day} {self.name}"
+
+
+class ReminderMark(BaseModel):
+    """A reminder or escalation already done, so each happens once across all workers."""
+
+    complaint = ForeignKeyField(Complaint, backref="reminder_marks", on_delete="CASCADE")
+    key = CharField(max_length=60)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("complaint", "key"), True),)
+
+
+class PeriodicReport(BaseModel):
+    """A compliance report per office, kept for the panel."""
+
+    period_start = DateTimeField()
+    period_end = DateTimeField()
+    data = JSONField(default=dict)
+    created_at = DateTimeField(default=utcnow, index=True)
+
+
+class SchemaVersion(BaseModel):
+    version = IntegerField()
+    applied_at = DateTimeField(default=utcnow)
+
+
+ALL_MODELS = [
+    Kabupaten, Kecamatan, Desa, Opd, Category, Official, LinkCode, Reporter, Complaint,
+    StatusChange, Photo, OutboundMessage, Draft, ResponseTemplate, Holiday, ReminderMark,
+    PeriodicReport, SchemaVersion,
+]
+
+
+# --- connection lifecycle ---------------------------------------------------------------
+def make_database(url: str):
+    """A peewee database for DATABASE_URL; SQLite gets WAL and foreign keys."""
+    if url.startswith("sqlite"):
+        path = url.split("sqlite:///", 1)[-1] or ":memory:"
+        if path != ":memory:":
+            from pathlib import Path
+
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return SqliteDatabase(
+            path,
+            pragmas={"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 10000,
+                     "synchronous": "normal"},
+            check_same_thread=False,
+            autoconnect=True,
+        )
+    return url_connect(url, autoconnect=True)
+
+
+def connect(config) -> None:
+    """Bind the proxy to the configured database (does not open a connection)."""
+    if db.obj is not None and not db.is_closed():
+        db.close()
+    db.initialize(make_database(config.DATABASE_URL))
+
+
+def create_tables() -> None:
+    """Create every table that does not exist yet and record the schema version."""
+    from migrations import LATEST_VERSION
+
+    with db.atomic():
+        db.create_tables(ALL_MODELS, safe=True)
+        if not SchemaVersion.select().exists():
+            SchemaVersion.create(version=LATEST_VERSION)

@@ -1,0 +1,1 @@
+"""Background work on RQ: assignment, the outbox sender, reminders, escalation and reports."""
