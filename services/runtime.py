@@ -1,4 +1,4 @@
-The process's configuration and connections (web, worker, bot, CLI alike).
+"""The process's configuration and connections (web, worker, bot, CLI alike).
 
 Jobs take ids, never objects, and find their settings here: built once per process from the
 environment, or set explicitly by `use(config)` (tests, the CLI, an in-process worker).

@@ -1,0 +1,45 @@
+"""The officials' web panel (Flask + Flask-Admin) and the operator CLI (`flask --app panel`)."""
+from __future__ import annotations
+
+from flask import Flask
+
+import models
+from config import Config
+from services import runtime
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the panel app for `config` (default: from the environment)."""
+    config = runtime.use(config or Config.from_env())
+    app = Flask(__name__, instance_path=str(models_instance_dir()))
+    app.config.from_mapping(SECRET_KEY=config.SECRET_KEY, WADUL=config, TESTING=config.TESTING)
+    _database_per_request(app)
+    from panel import cli
+
+    cli.register(app)
+
+    @app.get("/health")
+    def health():
+        """Liveness probe for the process manager."""
+        return {"ok": True}
+
+    return app
+
+
+def models_instance_dir():
+    from config import INSTANCE_DIR
+
+    return INSTANCE_DIR
+
+
+def _database_per_request(app: Flask) -> None:
+    # One connection per request, closed afterwards: a connection left open across
+    # requests (or from start-up) breaks the next request ("Connection already opened").
+    @app.before_request
+    def _open():
+        models.db.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(exc):
+        if not models.db.is_closed():
+            models.db.close()

@@ -1,0 +1,94 @@
+"""Operator commands: `flask --app panel COMMAND` (init-db, migrate, load-regions, seed-demo,
+create-user, locate)."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+
+import migrations
+import models
+from core.routing import RegionFileError
+from services import auth, demo, regions
+
+
+def register(app: Flask) -> None:
+    for command in (init_db, migrate, load_regions, seed_demo, create_user, locate):
+        app.cli.add_command(command)
+
+
+@click.command("init-db")
+def init_db():
+    """Create the database tables (safe to run again)."""
+    models.create_tables()
+    click.echo(f"Database ready (schema version {migrations.current_version()}).")
+
+
+@click.command("migrate")
+def migrate():
+    """Apply schema changes made after the database was created."""
+    done = migrations.upgrade()
+    click.echo("\n".join(done) if done else f"Schema is up to date (version {migrations.current_version()}).")
+
+
+@click.command("load-regions")
+@click.argument("path", type=click.Path(dir_okay=False))
+def load_regions(path):
+    """Import a regency's village boundaries (GeoJSON: kode, desa, kecamatan, kabupaten)."""
+    models.create_tables()
+    try:
+        result = regions.load_regions(regions.read_geojson(path))
+    except RegionFileError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"Loaded {path}: {result}")
+
+
+@click.command("seed-demo")
+def seed_demo():
+    """Load Kabupaten Ketapang with a demo directory of OPDs, categories and officials."""
+    models.create_tables()
+    imported, opds, categories, officials = demo.seed_demo()
+    click.echo(f"Regions: {imported}")
+    click.echo(f"Directory: {opds} OPDs and {categories} categories added.")
+    if officials:
+        click.echo("Demo officials (username / role / password) — write these down, they are shown once:")
+        for username, role, password in officials:
+            click.echo(f"  {username:<24} {role:<17} {password}")
+    else:
+        click.echo("Demo officials already exist (passwords were shown when they were created).")
+
+
+@click.command("create-user")
+@click.option("--username", required=True)
+@click.option("--role", required=True, type=click.Choice(models.ROLES))
+@click.option("--opd", "opd_code", help="OPD code for OPD roles, e.g. DPUTR")
+@click.option("--desa", "desa_code", help="Village Kemendagri code for village roles, e.g. 61.04.01.2011")
+@click.option("--name", "full_name", default="")
+@click.option("--password", help="Password; omit to read it from standard input")
+@click.option("--language", default="id", type=click.Choice(["id", "en"]))
+def create_user(username, role, opd_code, desa_code, full_name, password, language):
+    """Create an official's account (scriptable: no prompt when --password or stdin is given)."""
+    if password is None:
+        password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else click.prompt(
+            "Password", hide_input=True, confirmation_prompt=True)
+    try:
+        official = auth.create_official(username, role, password, opd_code=opd_code, desa_code=desa_code,
+                                        full_name=full_name, language=language)
+    except auth.AccountError as exc:
+        raise click.ClickException(str(exc))
+    office = official.opd or official.desa or "-"
+    click.echo(f"Created {official.username} ({official.role}, {office}).")
+
+
+@click.command("locate")
+@click.argument("lat", type=float)
+@click.argument("lon", type=float)
+def locate(lat, lon):
+    """Print the village that contains a point (the operator's check of routing)."""
+    desa = regions.locate(lat, lon)
+    if desa is None:
+        click.echo(f"{lat}, {lon} is outside every loaded village.")
+        sys.exit(1)
+    kec = desa.kecamatan
+    click.echo(f"{desa.code}  {desa}  Kec. {kec.name}, {kec.kabupaten.name}")

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Set up and run the whole test suite: on SQLite, then on PostgreSQL.
+#   scripts/test.sh [pytest arguments]      e.g. scripts/test.sh -k routing
+# WADUL_TEST_DB=sqlite|postgres runs one database only.
+set -euo pipefail
+source "$(dirname "$0")/setup.sh"
+ensure_venv
+ensure_redis 127.0.0.1 6379
+export WADUL_TEST_REDIS_URL="${WADUL_TEST_REDIS_URL:-redis://127.0.0.1:6379/13}"
+which_db="${WADUL_TEST_DB:-both}"
+status=0
+if [ "$which_db" != postgres ]; then
+  say "tests on SQLite"
+  env -u WADUL_TEST_DATABASE_URL python -m pytest "$@" || status=$?
+fi
+if [ "$which_db" != sqlite ]; then
+  ensure_postgres
+  say "tests on PostgreSQL"
+  WADUL_TEST_DATABASE_URL="${WADUL_TEST_DATABASE_URL:-postgresql://postgres:postgres@127.0.0.1:5432/wadul_test}" \
+    python -m pytest "$@" || status=$?
+fi
+exit $status
