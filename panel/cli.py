@@ -81,7 +81,8 @@ def create_user(username, role, opd_code, desa_code, full_name, password, langua
     click.echo(f"Created {official.username} ({official.role}, {office}).")
 
 
-@click.command("locate")
+# Latitudes south of the equator are negative: let "-1.85" be an argument, not an option.
+@click.command("locate", context_settings={"ignore_unknown_options": True})
 @click.argument("lat", type=float)
 @click.argument("lon", type=float)
 def locate(lat, lon):
