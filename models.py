@@ -14,7 +14,7 @@ from peewee import (
     DatabaseProxy,
     DateField,
     DateTimeField,
-    FloatField,
+    DoubleField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -67,12 +67,12 @@ class Desa(BaseModel):
     kecamatan = ForeignKeyField(Kecamatan, backref="desa", on_delete="CASCADE")
     geometry = JSONField(null=True)                 # GeoJSON Polygon/MultiPolygon, lon/lat
     # Bounding box and centroid: a cheap SQL pre-filter and the map's centre.
-    min_lon = FloatField(null=True)
-    min_lat = FloatField(null=True)
-    max_lon = FloatField(null=True)
-    max_lat = FloatField(null=True)
-    centroid_lat = FloatField(null=True)
-    centroid_lon = FloatField(null=True)
+    min_lon = DoubleField(null=True)
+    min_lat = DoubleField(null=True)
+    max_lon = DoubleField(null=True)
+    max_lat = DoubleField(null=True)
+    centroid_lat = DoubleField(null=True)
+    centroid_lon = DoubleField(null=True)
     updated_at = DateTimeField(default=utcnow)
 
     class Meta:
@@ -199,9 +199,9 @@ class Complaint(BaseModel):
     source_key = CharField(max_length=64, null=True, unique=True)
     category = ForeignKeyField(Category, null=True, backref="complaints", on_delete="SET NULL")
     description = TextField()
-    latitude = FloatField(null=True)
-    longitude = FloatField(null=True)
-    location_accuracy = FloatField(null=True)
+    latitude = DoubleField(null=True)
+    longitude = DoubleField(null=True)
+    location_accuracy = DoubleField(null=True)
     address_text = TextField(default="")
     desa = ForeignKeyField(Desa, null=True, backref="complaints", on_delete="SET NULL")
     assigned_opd = ForeignKeyField(Opd, null=True, backref="complaints", on_delete="SET NULL")
@@ -298,8 +298,8 @@ class OutboundMessage(BaseModel):
     parse_mode = CharField(max_length=12, default="HTML")
     photo_path = CharField(max_length=500, default="")    # relative to MEDIA_DIR
     photo_file_id = CharField(max_length=255, default="")
-    location_lat = FloatField(null=True)                   # sent as a location after the text
-    location_lon = FloatField(null=True)
+    location_lat = DoubleField(null=True)                   # sent as a location after the text
+    location_lon = DoubleField(null=True)
     reply_markup = JSONField(null=True)
     complaint = ForeignKeyField(Complaint, null=True, backref="messages", on_delete="SET NULL")
     kind = CharField(max_length=24, default="status")      # status|assigned|notice|reminder|escalation|report|...
