@@ -1,0 +1,311 @@
+"""The HTTP side of the fake Bot API: an aiohttp server on its own thread and event loop.
+
+Routes are Telegram's: /bot<token>/<method> (GET or POST, any letter case) and
+/file/bot<token>/<path>. Long polls wait on futures woken from any thread; a client that
+hangs up mid-poll just cancels its handler. A background task delivers updates to the
+webhook while one is set.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import mimetypes
+import socket
+import threading
+import time
+from typing import Any
+
+from aiohttp import ClientError, ClientSession, ClientTimeout, web
+from aiohttp.web_request import FileField
+
+from sandbox.botapi_errors import MALFORMED, REFUSED, ApiError, conflict, injected
+from sandbox.botapi_media import FileStore
+from sandbox.botapi_methods import Answer, Methods
+from sandbox.botapi_sending import Call
+from sandbox.botapi_state import BotState
+from sandbox.spec import Spec, Upload
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 60 * 1024 * 1024  # above Telegram's 50 MB upload limit, so the fake can answer 413 itself
+SERVER_ERROR = "server_error"
+
+
+class CallLog:
+    """Every call the bot made, in order, with how the fake answered it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.calls: list[dict] = []
+        self.downloaded: list[str] = []
+
+    def record(self, method: str, params: dict, *, error: ApiError | None = None, result: Any = None,
+               kind: str | None = None, ignored: list[str] | None = None) -> None:
+        entry = {"method": method, "params": _loggable(params), "ok": error is None,
+                 "error_code": error.code if error else None, "description": error.description if error else None,
+                 "ts": time.time(), "kind": kind or (error.kind if error else "ok")}
+        if error is None:
+            entry["result"] = result
+        if ignored:
+            entry["ignored_params"] = ignored  # unknown to the spec: Telegram ignores them silently
+        with self.lock:
+            self.calls.append(entry)
+
+
+def _loggable(params: dict) -> dict:
+    def clean(value: Any) -> Any:
+        if isinstance(value, Upload):
+            return {"file_name": value.filename, "content_type": value.content_type, "size": len(value.data)}
+        return value
+    return {key: clean(value) for key, value in params.items()}
+
+
+class FailurePlan:
+    """Failures armed by tests, consumed by the next calls of a method."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._armed: dict[str, list[tuple[int, int | None, str | None]]] = {}
+
+    def arm(self, method: str, code: int, retry_after: int | None, description: str | None, count: int) -> None:
+        with self._lock:
+            self._armed.setdefault(method.lower(), []).extend([(code, retry_after, description)] * count)
+
+    def take(self, method: str) -> ApiError | None:
+        with self._lock:
+            queue = self._armed.get(method.lower())
+            if not queue:
+                return None
+            return injected(*queue.pop(0))
+
+
+class BotApiServer:
+    """Runs the aiohttp application in a daemon thread with its own event loop."""
+
+    def __init__(self, token: str, spec: Spec, state: BotState, files: FileStore, methods: Methods,
+                 log_: CallLog, failures: FailurePlan) -> None:
+        self.token, self.spec, self.state, self.files = token, spec, state, files
+        self.methods, self.log, self.failures = methods, log_, failures
+        self.webhook_retry_delays: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0)
+        self.webhook_timeout = 5.0
+        self.port = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._runner: web.AppRunner | None = None
+        self._waiters: set[asyncio.Future] = set()
+        self._poller: object | None = None
+        self._stopping = False
+        self._webhook_task: asyncio.Task | None = None
+
+    # --- lifecycle -------------------------------------------------------------------------
+    def start(self, port: int = 0) -> None:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", port))
+        self.port = sock.getsockname()[1]
+        self._stopping = False
+        self._loop = asyncio.new_event_loop()
+        ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(sock, ready), name="fake-bot-api", daemon=True)
+        self._thread.start()
+        if not ready.wait(5):
+            raise RuntimeError("the fake Bot API server did not start")
+        self.state.on_update = self._wake_threadsafe
+
+    def _run(self, sock: socket.socket, ready: threading.Event) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_until_complete(self._serve(sock))
+        ready.set()
+        self._loop.run_forever()
+        self._loop.close()
+
+    async def _serve(self, sock: socket.socket) -> None:
+        app = web.Application(client_max_size=MAX_BODY)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
+        app.router.add_route("*", "/{tail:.*}", self._handle_unknown)
+        self._runner = web.AppRunner(app, access_log=None, handler_cancellation=True, shutdown_timeout=0.5)
+        await self._runner.setup()
+        await web.SockSite(self._runner, sock).start()
+        self._webhook_task = asyncio.get_running_loop().create_task(self._webhook_loop())
+
+    def stop(self) -> None:
+        if self._loop is None or self._thread is None:
+            return
+        self.state.on_update = lambda: None
+        future = asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop)
+        try:
+            future.result(5)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(5)
+            self._loop = self._thread = None
+
+    async def _shutdown(self) -> None:
+        self._stopping = True
+        self._wake()
+        if self._webhook_task is not None:
+            self._webhook_task.cancel()
+        await self._runner.cleanup()
+
+    # --- waking long polls and the webhook sender ------------------------------------------
+    def _wake_threadsafe(self) -> None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._wake)
+
+    def _wake(self) -> None:
+        for waiter in list(self._waiters):
+            if not waiter.done():
+                waiter.set_result(None)
+
+    async def _sleep_until_woken(self, timeout: float | None) -> None:
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.add(waiter)
+        try:
+            await asyncio.wait({waiter}, timeout=timeout)
+        finally:
+            self._waiters.discard(waiter)
+
+    # --- API calls -------------------------------------------------------------------------
+    async def _handle_method(self, request: web.Request) -> web.Response:
+        name = request.match_info["method"]
+        if request.match_info["token"] != self.token:
+            error = ApiError(401, "Unauthorized", kind=REFUSED)
+            self.log.record(name, {}, error=error)
+            return _json(error.payload(), 401)
+        method = self.spec.method(name)
+        if method is None:
+            error = ApiError(404, "Not Found", kind=MALFORMED)
+            self.log.record(name, {}, error=error)
+            return _json(error.payload(), 404)
+        params: dict = {}
+        ignored: list[str] = []
+        try:
+            raw, uploads = await _read_params(request)
+            decoded = self.spec.decode_call(method, raw, uploads)
+            params, ignored = decoded.params, decoded.ignored
+            failure = self.failures.take(method.name)
+            if failure is not None:
+                raise failure
+            answer = await self._answer(Call(method.name, params, uploads))
+        except ApiError as error:
+            self.log.record(method.name, params, error=error, ignored=ignored)
+            return _json(error.payload(), error.code)
+        except Exception:  # noqa: BLE001 - a bug in the fake must not look like a Telegram answer
+            log.exception("fake Bot API failed on %s", method.name)
+            error = ApiError(500, "Internal Server Error", kind=SERVER_ERROR)
+            self.log.record(method.name, params, error=error, kind=SERVER_ERROR)
+            return _json(error.payload(), 500)
+        body = {"ok": True, "result": answer.result}
+        if answer.description:
+            body["description"] = answer.description
+        self.log.record(method.name, params, result=answer.result, ignored=ignored)
+        return _json(body, 200)
+
+    async def _answer(self, call: Call) -> Answer:
+        if call.method == "getUpdates":
+            return Answer(await self._get_updates(call))
+        result = self.methods.dispatch(call)
+        return result if isinstance(result, Answer) else Answer(result)
+
+    async def _get_updates(self, call: Call) -> list[dict]:
+        p = call.params
+        self.methods.refuse_polling_with_webhook()
+        self.state.confirm(p.get("offset"))
+        self.state.set_allowed_updates(p.get("allowed_updates"))
+        limit, timeout = min(max(p.get("limit", 100), 1), 100), max(p.get("timeout", 0), 0)
+        ticket = self._poller = object()
+        self._wake()  # an older poll still waiting ends with 409, as on Telegram
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            if self._poller is not ticket:
+                raise conflict("terminated by other getUpdates request; make sure that only one bot instance "
+                               "is running")
+            updates = self.state.pending(limit)
+            remaining = deadline - asyncio.get_running_loop().time()
+            if updates or remaining <= 0 or self._stopping:
+                return updates
+            await self._sleep_until_woken(remaining)
+
+    async def _handle_unknown(self, request: web.Request) -> web.Response:
+        return _json(ApiError(404, "Not Found").payload(), 404)
+
+    # --- files -----------------------------------------------------------------------------
+    async def _handle_file(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return _json(ApiError(401, "Unauthorized").payload(), 401)
+        path = request.match_info["path"]
+        stored = self.files.by_path(path)
+        if stored is None:
+            return _json(ApiError(404, "Not Found").payload(), 404)
+        with self.log.lock:
+            self.log.downloaded.append(path)
+        content_type = stored.mime_type or mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return web.Response(body=stored.data, content_type=content_type)
+
+    # --- webhook ---------------------------------------------------------------------------
+    async def _webhook_loop(self) -> None:
+        async with ClientSession(timeout=ClientTimeout(total=self.webhook_timeout)) as session:
+            failures = 0
+            while not self._stopping:
+                hook, updates = self.state.webhook, self.state.pending(1)
+                if hook is None or not updates:
+                    await self._sleep_until_woken(None)
+                    continue
+                error = await _post_update(session, hook, updates[0])
+                if error is None or failures >= len(self.webhook_retry_delays):
+                    if error is not None:
+                        log.warning("webhook gave up on update %s: %s", updates[0]["update_id"], error)
+                    self.state.drop_delivered(updates[0]["update_id"])
+                    failures = 0
+                    continue
+                self._note_webhook_error(hook, error)
+                await asyncio.sleep(self.webhook_retry_delays[failures])
+                failures += 1
+
+    def _note_webhook_error(self, hook, error: str) -> None:
+        with self.state.lock:
+            hook.last_error_date, hook.last_error_message = int(time.time()), error
+
+
+async def _post_update(session: ClientSession, hook, update: dict) -> str | None:
+    """POST one update; None on a 2xx answer, else Telegram's wording of the failure."""
+    headers = {"Content-Type": "application/json"}
+    if hook.secret_token:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = hook.secret_token
+    try:
+        async with session.post(hook.url, data=json.dumps(update, ensure_ascii=False), headers=headers) as reply:
+            if 200 <= reply.status < 300:
+                return None
+            return f"Wrong response from the webhook: {reply.status} {reply.reason}"
+    except (ClientError, asyncio.TimeoutError, OSError) as error:
+        return f"Connection failed: {error.__class__.__name__}"
+
+
+async def _read_params(request: web.Request) -> tuple[dict, dict[str, Upload]]:
+    """Query string, then the body: JSON, form-encoded or multipart (files become Uploads)."""
+    raw: dict[str, Any] = dict(request.query)
+    uploads: dict[str, Upload] = {}
+    if not request.body_exists:
+        return raw, uploads
+    if request.content_type == "application/json":
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise ApiError(400, "Bad Request: can't parse JSON encoded request")
+        raw.update(body)
+    elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        for key, value in (await request.post()).items():
+            if isinstance(value, FileField):
+                uploads[key] = Upload(value.filename or "", value.content_type or "", value.file.read())
+            else:
+                raw[key] = value
+    return raw, uploads
+
+
+def _json(body: dict, status: int) -> web.Response:
+    return web.Response(text=json.dumps(body, ensure_ascii=False), status=status, content_type="application/json")
