@@ -1,23 +1,43 @@
 """A fake Telegram Bot API server for tests and the local sandbox chat.
 
-    api = FakeBotAPI(token="123456:TEST")
-    api.start()                          # http://127.0.0.1:<free port>
+    api = FakeBotAPI(token="123456:TEST")    # or: with FakeBotAPI(...) as api:
+    api.start()                              # http://127.0.0.1:<free port> (port= for a fixed one)
     siti = api.user(first_name="Siti")
-    api.send_text(siti, "/start")        # the bot receives it through getUpdates or its webhook
-    reply = api.wait_for_message(siti.id)
+    api.send_text(siti, "/start")            # the bot gets it from getUpdates or its webhook
+    reply = api.wait_for_message(siti.id)    # what the bot answered, as a Telegram Message dict
+    assert api.rejected_calls() == []        # no malformed call during the whole run
     api.stop()
 
-It answers as Telegram does: every call is checked against the Bot API specification
-(sandbox/bot-api-spec.json, Bot API 10.1), texts are parsed with Telegram's formatting
-rules, limits and error texts are Telegram's. Simulated users act through the methods
-below; what the bot did is read back through `messages`, `calls` and friends.
+Point the bot at it with base_url f"{api.url}/bot" and base_file_url f"{api.url}/file/bot".
+
+It answers as Telegram does. Every call is checked against the Bot API specification
+(sandbox/bot-api-spec.json, Bot API 10.1): required parameters, scalar types, nested objects
+(keyboards, reply parameters, media); unknown parameters are ignored like Telegram ignores
+them and listed in the call's "ignored_params". Texts and captions are parsed with
+Telegram's HTML, MarkdownV2 and Markdown rules (entities in UTF-16 offsets, Telegram's error
+texts), then trimmed and length-checked (4096 / 1024). Keyboards follow Telegram's limits
+(callback_data 1-64 bytes, non-empty button texts, no "localhost" URLs).
+
+What the bot did: `messages(chat_id)` (edits applied, "edit_history", deleted ones marked
+"deleted"; reply keyboards kept although Telegram only echoes inline ones), `calls`
+(method, params, ok, error_code, description, ts, kind, result), `rejected_calls()`
+(kind "malformed": the bot's fault), `callback_answers`, `downloaded_files`.
+
+Refusals that are Telegram's, not the bot's fault (kind "refused"): blocked users (403),
+unknown chats, flood control (429, with `rate_limits=True` or `api.limits`), failures armed
+with `fail_next`, 409 conflicts, getFile on files over 20 MB.
+
+Deliberate differences from Telegram: webhooks may be plain http:// (for 127.0.0.1), photos
+sent by URL are not fetched (a placeholder image stands in), the largest PhotoSize holds the
+original bytes, and inline mode, payments, forums and business accounts are not modelled:
+such methods are validated and answer True.
 """
 from __future__ import annotations
 
 import copy
 from typing import Any, Callable
 
-from sandbox.botapi_errors import MALFORMED
+from sandbox.botapi_errors import MALFORMED, ApiError
 from sandbox.botapi_formatting import format_text
 from sandbox.botapi_http import SERVER_ERROR, BotApiServer, CallLog, FailurePlan
 from sandbox.botapi_limits import RateLimiter, RateLimits
@@ -177,13 +197,18 @@ class FakeBotAPI:
         query_id = self._state.new_callback_id(user.id)
         with self._state.lock:
             self._state.callbacks[query_id] = {"answered": False, "user_id": user.id}
-        query = {"id": query_id, "from": user.as_user(), "message": public_view(message),
-                 "chat_instance": self._chat_instance(chat.id), "data": callback_data}
+            query = {"id": query_id, "from": user.as_user(), "message": public_view(message),
+                     "chat_instance": self._chat_instance(chat.id), "data": callback_data}
         return self._state.push_update({"callback_query": query})
 
     def push_update(self, update: dict) -> int:
-        """Queue a raw Update (update_id is assigned when missing)."""
-        return self._state.push_update(copy.deepcopy(update))
+        """Queue a raw Update (update_id is assigned when missing); it must be a valid Update."""
+        update = copy.deepcopy(update)
+        try:
+            self.spec.check_value({"update_id": 0, **update}, ["Update"], "update")
+        except ApiError as error:
+            raise ValueError(f"not a Telegram Update: {error.description}") from None
+        return self._state.push_update(update)
 
     def _from_user(self, user: SimUser, content: dict, chat_id: int | None) -> int:
         if self._state.chat_or_none(user.id) is None:

@@ -114,7 +114,8 @@ class Methods(Sender):
             if before == after:
                 raise bad_request(NOT_MODIFIED)
             chat.refuse_if_blocked()
-            message.setdefault("edit_history", []).append(copy.deepcopy(before))
+            shown_since = message.get("edit_date", message["date"])
+            message.setdefault("edit_history", []).append({"date": shown_since, **copy.deepcopy(before)})
             for key in (*keys, "reply_markup"):
                 message.pop(key, None)
             message.update(after)

@@ -142,20 +142,35 @@ class Spec:
                    for t in spec.types if t in self.types)
 
     # --- JSON-serialized objects ------------------------------------------------------------
-    def check_value(self, value: Any, types: tuple[str, ...] | list[str], context: str) -> Any:
-        """Check a decoded JSON value against one of `types`; return it with numbers normalised."""
+    def check_value(self, value: Any, types: tuple[str, ...] | list[str], context: str, *,
+                    strict: bool = False) -> Any:
+        """Check a decoded JSON value against one of `types`; return it with numbers normalised.
+
+        Unknown fields are ignored, as Telegram ignores them; strict=True rejects them instead,
+        which is how tests prove that objects the fake produces have Telegram's exact shape.
+        """
+        return _Checker(self.types, strict).value(value, types, context)
+
+
+class _Checker:
+    """Recursive checks of JSON objects against the specification's types."""
+
+    def __init__(self, types: dict[str, TypeSpec], strict: bool) -> None:
+        self.types, self.strict = types, strict
+
+    def value(self, value: Any, types, context: str) -> Any:
         if len(types) > 1 and all(t.startswith("Array of ") for t in types):
             # "Array of A or Array of B": each item may be any of A, B (sendMediaGroup's media)
             if not isinstance(value, list):
                 raise bad_request(f'field "{context}" must be an Array')
             items = [t[len("Array of "):] for t in types]
-            return [self.check_value(item, items, context) for item in value]
+            return [self.value(item, items, context) for item in value]
         if isinstance(value, dict) and self._no_tag_matches(value, types):
             raise bad_request(f'can\'t parse {context}: unsupported type "{value.get("type")}"')
         first_error: ApiError | None = None
         for type_name in self._candidates(value, types):
             try:
-                return self._check_one(value, type_name, context)
+                return self._one(value, type_name, context)
             except ApiError as error:
                 first_error = first_error or error
         raise first_error or bad_request(f"can't parse {context}: wrong value type")
@@ -178,53 +193,59 @@ class Spec:
             return 1 if all(f.name in value for f in spec.fields.values() if f.required) else 2
         return sorted(types, key=rank)
 
-    def _check_one(self, value: Any, type_name: str, context: str) -> Any:
+    def _one(self, value: Any, type_name: str, context: str) -> Any:
         if type_name.startswith("Array of "):
             if not isinstance(value, list):
                 raise bad_request(f'field "{context}" must be an Array')
             item_type = type_name[len("Array of "):]
-            return [self.check_value(item, [item_type], context) for item in value]
+            return [self.value(item, [item_type], context) for item in value]
         if type_name in SCALARS or type_name == INPUT_FILE:
             return _nested_scalar(value, type_name, context)
-        return self._check_object(value, self.types[type_name])
+        return self._object(value, self.types[type_name])
 
-    def _check_object(self, value: Any, spec: TypeSpec) -> Any:
+    def _object(self, value: Any, spec: TypeSpec) -> Any:
         label = _CONTEXT_NAMES.get(spec.name, spec.name)
         if spec.name == "KeyboardButton" and isinstance(value, str):
             return {"text": value}  # Telegram accepts a bare string as a text button
         if not isinstance(value, dict):
             raise bad_request(f"can't parse {label}: object expected")
         if spec.subtypes:
-            return self._check_object(value, self._subtype(value, spec, label))
+            return self._abstract(value, spec, label)
         checked = dict(value)
         for f in spec.fields.values():
             if f.name in value:
-                checked[f.name] = self._check_field(value[f.name], f, label)
+                checked[f.name] = self._field(value[f.name], f, label)
             elif f.required:
                 raise bad_request(f'can\'t parse {label}: Can\'t find field "{f.name}"')
         if spec.tag and value.get("type") != spec.tag:
             raise bad_request(f'can\'t parse {label}: type must be "{spec.tag}"')
+        unknown = [name for name in value if name not in spec.fields]
+        if self.strict and unknown:
+            raise bad_request(f'can\'t parse {label}: unknown field "{unknown[0]}"')
         return checked
 
-    def _check_field(self, value: Any, f: FieldSpec, label: str) -> Any:
+    def _field(self, value: Any, f: FieldSpec, label: str) -> Any:
         """Nested objects report their own errors; a wrong value is reported against its parent."""
         nested = [t for t in f.types if t not in SCALARS and t != INPUT_FILE]
         if nested and isinstance(value, (dict, list)):
             if isinstance(value, dict) and all(t.startswith("Array of ") for t in nested):
                 raise bad_request(f'can\'t parse {label}: Field "{f.name}" must be an Array')
-            return self.check_value(value, f.types, f.name)
+            return self.value(value, f.types, f.name)
         for type_name in f.types:
             decoded = _nested_scalar_or_none(value, type_name)
             if decoded is not None:
                 return decoded
         raise bad_request(f'can\'t parse {label}: Field "{f.name}" must be of type {_type_label(f.types)}')
 
-    def _subtype(self, value: dict, spec: TypeSpec, label: str) -> TypeSpec:
-        kind = value.get("type")
-        for name in spec.subtypes:
-            if self.types[name].tag == kind:
-                return self.types[name]
-        raise bad_request(f'can\'t parse {label}: unsupported type "{kind}"')
+    def _abstract(self, value: dict, spec: TypeSpec, label: str) -> Any:
+        """An abstract type (InputMedia, MaybeInaccessibleMessage...): pick the concrete one."""
+        subtypes = [self.types[name] for name in spec.subtypes]
+        if not any(sub.tag for sub in subtypes):
+            return self.value(value, spec.subtypes, label)
+        for sub in subtypes:
+            if sub.tag == value.get("type"):
+                return self._object(value, sub)
+        raise bad_request(f'can\'t parse {label}: unsupported type "{value.get("type")}"')
 
 
 def _type_label(types) -> str:

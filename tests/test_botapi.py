@@ -57,6 +57,13 @@ def inline(*buttons: dict) -> dict:
     return {"inline_keyboard": [list(buttons)]}
 
 
+def assert_results_have_telegram_shapes(api: FakeBotAPI) -> None:
+    """Every successful result has exactly the shape the specification gives its method."""
+    for done in (c for c in api.calls if c["ok"]):
+        returns = api.spec.method(done["method"]).returns
+        api.spec.check_value(done["result"], returns, done["method"], strict=True)
+
+
 # --- routes, decoding, validation -----------------------------------------------------------
 def test_wrong_token_unknown_method_and_case_insensitive_names(api, http):
     wrong = httpx.post(f"{api.url}/bot999:WRONG/getMe")
@@ -71,11 +78,14 @@ def test_wrong_token_unknown_method_and_case_insensitive_names(api, http):
 def test_form_json_and_query_string_bodies_are_decoded_alike(api, http):
     siti = api.user(first_name="Siti")
     by_form = call(http, "sendMessage", chat_id=siti.id, text="satu", disable_notification=True)
-    by_json = http.post("sendMessage", json={"chat_id": siti.id, "text": "dua", "disable_notification": True}).json()
+    by_json = http.post("sendMessage", json={"chat_id": str(siti.id), "text": "dua", "disable_notification": True,
+                                             "reply_markup": inline({"text": "OK", "callback_data": "ok"})}).json()
+    assert by_json["result"]["reply_markup"] == inline({"text": "OK", "callback_data": "ok"})
     by_query = http.get("sendMessage", params={"chat_id": str(siti.id), "text": "tiga"}).json()
     assert [r["result"]["text"] for r in (by_form, by_json, by_query)] == ["satu", "dua", "tiga"]
     assert [m["message_id"] for m in api.messages(siti.id)] == [1, 2, 3]
     assert api.calls[0]["params"] == {"chat_id": siti.id, "text": "satu", "disable_notification": True}
+    assert_results_have_telegram_shapes(api)
 
 
 def test_missing_and_mistyped_parameters_are_rejected_as_malformed(api, http):
@@ -136,6 +146,7 @@ def test_html_is_parsed_like_telegram(api, http):
         "<b>tebal": "Bad Request: can't parse entities: Can't find end tag corresponding to start tag b"}
     bad_mode = call(http, "sendMessage", chat_id=siti.id, text="x", parse_mode="HTML5")
     assert bad_mode["description"] == "Bad Request: unsupported parse_mode"
+    assert_results_have_telegram_shapes(api)
 
 
 def test_markdown_v2_reserved_characters_must_be_escaped(api, http):
@@ -193,6 +204,7 @@ def test_bot_photo_uploads_get_telegram_sizes_and_caption_limits(api, http):
     assert not_image.json()["description"] == "Bad Request: IMAGE_PROCESS_FAILED"
     unknown = call(http, "sendPhoto", chat_id=siti.id, photo="AgACAgIAAxkBAAIunknown")
     assert unknown["description"] == "Bad Request: wrong file identifier/HTTP URL specified"
+    assert_results_have_telegram_shapes(api)
 
 
 def test_user_files_can_be_fetched_with_get_file_up_to_20_mb(api, http):
@@ -217,6 +229,7 @@ def test_user_files_can_be_fetched_with_get_file_up_to_20_mb(api, http):
     wrong = call(http, "getFile", file_id="BQACAgIAAxkBAAIwrong")
     assert wrong["description"] == "Bad Request: wrong file_id or the file is temporarily unavailable"
     assert [c["description"] for c in api.rejected_calls()] == [wrong["description"]]  # too big is the user's doing
+    assert_results_have_telegram_shapes(api)
 
 
 def test_media_group_location_venue_and_chat_action(api, http):
@@ -236,6 +249,7 @@ def test_media_group_location_venue_and_chat_action(api, http):
     assert call(http, "sendChatAction", chat_id=siti.id, action="typing") == {"ok": True, "result": True}
     assert call(http, "sendChatAction", chat_id=siti.id, action="dancing")["description"] == (
         "Bad Request: wrong parameter action in request")
+    assert_results_have_telegram_shapes(api)
 
 
 # --- updates ----------------------------------------------------------------------------------
@@ -248,6 +262,7 @@ def test_get_updates_confirms_by_offset(api, http):
     assert [u["update_id"] for u in call(http, "getUpdates")["result"]] == ids[1:]  # the first is forgotten
     assert [u["update_id"] for u in call(http, "getUpdates", offset=-1)["result"]] == ids[2:]
     assert call(http, "getUpdates", offset=ids[2] + 1)["result"] == []
+    assert_results_have_telegram_shapes(api)
 
 
 def test_long_poll_returns_as_soon_as_an_update_arrives(api, http):
@@ -333,6 +348,7 @@ def test_webhook_delivers_updates_with_the_secret_and_retries(api, http):
     finally:
         receiver.server.shutdown()
     assert api.rejected_calls() == []
+    assert_results_have_telegram_shapes(api)
 
 
 def test_allowed_updates_filter_new_updates(api, http):
@@ -402,8 +418,8 @@ def test_edits_are_applied_with_history_and_not_modified_is_refused(api, http):
     edited = call(http, "editMessageText", chat_id=siti.id, message_id=sent["message_id"], text="Status: <b>Diproses</b>",
                   parse_mode="HTML")["result"]
     assert edited["text"] == "Status: Diproses" and "reply_markup" not in edited and edited["edit_date"] >= sent["date"]
-    stored = api.last_message(siti.id)
-    assert stored["edit_history"][0]["text"] == "Status: Baru" and stored["edit_history"][0]["reply_markup"] == keyboard
+    history = api.last_message(siti.id)["edit_history"]
+    assert history == [{"date": sent["date"], "text": "Status: Baru", "reply_markup": keyboard}]
     assert call(http, "editMessageReplyMarkup", chat_id=siti.id, message_id=sent["message_id"],
                 reply_markup=keyboard)["result"]["reply_markup"] == keyboard
     assert call(http, "editMessageCaption", chat_id=siti.id, message_id=sent["message_id"], caption="x")[
@@ -415,6 +431,7 @@ def test_edits_are_applied_with_history_and_not_modified_is_refused(api, http):
     assert call(http, "deleteMessage", chat_id=siti.id, message_id=sent["message_id"])[
         "description"] == "Bad Request: message to delete not found"
     assert len(api.rejected_calls()) == 4
+    assert_results_have_telegram_shapes(api)
 
 
 def test_button_presses_and_callback_answers(api, http):
@@ -434,6 +451,7 @@ def test_button_presses_and_callback_answers(api, http):
     assert api.callback_answers == [{"callback_query_id": query["id"], "text": "Terima kasih"}]
     with pytest.raises(ValueError, match="no button"):
         api.press_button(siti, sent["message_id"], "rate:1")
+    assert_results_have_telegram_shapes(api)
 
 
 def test_wait_for_message_blocks_until_the_bot_answers(api, http):
@@ -471,6 +489,9 @@ def test_simulated_users_send_telegram_shaped_messages(api, http):
     assert messages[6]["chat"] == {"id": group, "title": "OPD Dinas PUTR", "type": "supergroup"}
     assert messages[6]["entities"] == [{"offset": 0, "length": 24, "type": "bot_command"}]
     assert updates[-1]["update_id"] == pushed == updates[-2]["update_id"] + 1
+    with pytest.raises(ValueError, match="Can't find field \"date\""):
+        api.push_update({"message": {"message_id": 1, "chat": {"id": 1, "type": "private"}}})
+    assert_results_have_telegram_shapes(api)
 
 
 def test_commands_chat_info_and_nested_objects(api, http):
@@ -488,6 +509,7 @@ def test_commands_chat_info_and_nested_objects(api, http):
     api.send_text(siti, "aduan saya")
     quoted = call(http, "sendMessage", chat_id=siti.id, text="diterima", reply_parameters={"message_id": 1})
     assert quoted["result"]["reply_to_message"]["text"] == "aduan saya"
+    assert_results_have_telegram_shapes(api)
 
 
 def test_start_is_fast():
@@ -525,6 +547,7 @@ async def test_python_telegram_bot_talks_to_the_fake(api):
             await bot.send_message(siti.id, "x")
     assert [c["description"] for c in api.rejected_calls()] == [
         'Bad Request: can\'t parse entities: Unsupported start tag "" at byte offset 2']
+    assert_results_have_telegram_shapes(api)
     assert api.calls[0]["method"] == "getMe" and all(c["method"] != "getUpdates" or c["ok"] for c in api.calls)
 
 
