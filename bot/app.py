@@ -1,0 +1,156 @@
+"""Building the bot: the python-telegram-bot Application with Wadul's handlers.
+
+Updates of different people are handled concurrently, one person's strictly in order
+(`PerUserUpdateProcessor`). A gate in front of every handler records each update per user
+so a redelivered one is dropped. Outgoing calls go through AIORateLimiter, which also waits
+out a 429's retry_after. Nothing here runs at import time.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Awaitable, Callable
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, ApplicationHandlerStop,
+                          BaseUpdateProcessor, CallbackQueryHandler, CommandHandler, Defaults, MessageHandler,
+                          TypeHandler, filters)
+
+import i18n
+from bot import drafts, router
+from bot.common import Turn, language_of, turn_of
+from config import Config
+
+log = logging.getLogger(__name__)
+MAX_CONCURRENT_UPDATES = 64
+ALLOWED_UPDATES = ["message", "callback_query"]
+MENU_COMMANDS = (("start", "bot.cmd.start"), ("lapor", "bot.cmd.file"), ("aduanku", "bot.cmd.mine"),
+                 ("kontak", "bot.cmd.contacts"), ("batal", "bot.cmd.cancel"), ("bantuan", "bot.cmd.help"),
+                 ("bahasa", "bot.cmd.language"))
+MENU_COMMANDS_EN = (("start", "bot.cmd.start"), ("report", "bot.cmd.file"), ("mine", "bot.cmd.mine"),
+                    ("contacts", "bot.cmd.contacts"), ("cancel", "bot.cmd.cancel"), ("help", "bot.cmd.help"),
+                    ("language", "bot.cmd.language"))
+
+
+class PerUserUpdateProcessor(BaseUpdateProcessor):
+    """Concurrent across people, in order for each person.
+
+    PTB starts one task per update in arrival order; each task queues on its person's lock
+    (asyncio locks wake waiters first come, first served), so one person's updates run one
+    after the other while other people's run alongside.
+    """
+
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES):
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, list] = {}  # key -> [lock, holders and waiters]
+
+    @staticmethod
+    def key_of(update: object) -> int | None:
+        if not isinstance(update, Update):
+            return None
+        if update.effective_user is not None:
+            return update.effective_user.id
+        return update.effective_chat.id if update.effective_chat is not None else None
+
+    async def do_process_update(self, update: object, coroutine: Awaitable) -> None:
+        key = self.key_of(update)
+        if key is None:
+            await coroutine
+            return
+        entry = self._locks.setdefault(key, [asyncio.Lock(), 0])
+        entry[1] += 1
+        try:
+            async with entry[0]:
+                await coroutine
+        finally:
+            entry[1] -= 1
+            if entry[1] == 0:
+                self._locks.pop(key, None)
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+
+def build_application(config: Config) -> Application:
+    """The bot, pointed at config.TELEGRAM_API_URL, with every handler registered."""
+    api = config.TELEGRAM_API_URL.rstrip("/")
+    application = (
+        ApplicationBuilder()
+        .token(config.TELEGRAM_BOT_TOKEN)
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .concurrent_updates(PerUserUpdateProcessor())
+        .rate_limiter(AIORateLimiter(overall_max_rate=25, overall_time_period=1, max_retries=3))
+        .post_init(on_startup)
+        .build()
+    )
+    register_handlers(application)
+    return application
+
+
+def turn_handler(action: Callable[[Turn], Awaitable[None]]):
+    """Adapt `action(turn)` to PTB's `callback(update, context)`."""
+    async def callback(update: Update, context) -> None:
+        await action(turn_of(update, context))
+
+    callback.__doc__ = action.__doc__
+    callback.__name__ = getattr(action, "__name__", "handler")
+    return callback
+
+
+def register_handlers(application: Application) -> None:
+    """The gate first (group -1), then commands, buttons and messages (group 0), one error handler."""
+    application.add_handler(TypeHandler(Update, gate), group=-1)
+    private = filters.ChatType.PRIVATE
+    for name, action in router.COMMANDS.items():
+        application.add_handler(CommandHandler(name, turn_handler(action), filters=private))
+    application.add_handler(CallbackQueryHandler(turn_handler(router.on_callback)))
+    application.add_handler(MessageHandler(private & filters.UpdateType.MESSAGE, turn_handler(router.on_message)))
+    application.add_error_handler(on_error)
+
+
+async def gate(update: Update, context) -> None:
+    """Drop what the bot must not handle: updates without a person, group chatter, redeliveries."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or (update.message is not None and chat is not None and chat.type != ChatType.PRIVATE):
+        raise ApplicationHandlerStop
+    if not drafts.claim_update(user.id, chat.id if chat else user.id, update.update_id):
+        log.info("update %s of user %s was already handled; dropped", update.update_id, user.id)
+        raise ApplicationHandlerStop
+
+
+async def on_error(update: object, context) -> None:
+    """Log with context; tell the person something went wrong (their draft is already saved)."""
+    user_id = update.effective_user.id if isinstance(update, Update) and update.effective_user else None
+    log.error("error handling update %s (user %s)", getattr(update, "update_id", None), user_id,
+              exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None or update.effective_user is None:
+        return
+    try:
+        lang = language_of(update.effective_user)
+    except Exception:  # the database may be what failed
+        lang = i18n.normalize_lang(update.effective_user.language_code)
+    try:
+        await context.bot.send_message(update.effective_chat.id, i18n.t("bot.error", lang))
+    except TelegramError as exc:
+        log.warning("could not tell user %s about the error: %s", user_id, exc)
+
+
+async def on_startup(application: Application) -> None:
+    """Publish the command menu in Indonesian (default) and English."""
+    try:
+        scope = BotCommandScopeAllPrivateChats()
+        await application.bot.set_my_commands(_commands(MENU_COMMANDS, "id"), scope=scope)
+        await application.bot.set_my_commands(_commands(MENU_COMMANDS_EN, "en"), scope=scope, language_code="en")
+    except TelegramError as exc:
+        log.warning("command menu not published: %s", exc)
+
+
+def _commands(items, lang: str) -> list[BotCommand]:
+    return [BotCommand(name, i18n.t(key, lang)) for name, key in items]

@@ -1,0 +1,114 @@
+"""What every handler needs: who is talking, in which language, their draft, and how to answer.
+
+Database calls here and in the handlers are short and synchronous, and no transaction is
+ever held across an `await`: coroutines of different users share the event loop's thread
+(and so its connection) but never interleave inside one transaction.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from telegram import Message, Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+import i18n
+from bot import drafts, rules
+from models import Draft, Reporter
+from services import runtime
+from services.outbox import escape
+
+log = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+
+
+def language_of(user) -> str:
+    """The language chosen in the bot, else Telegram's (English or Indonesian)."""
+    reporter = Reporter.get_or_none(Reporter.telegram_id == user.id)
+    if reporter is not None and reporter.language_chosen:
+        return i18n.normalize_lang(reporter.language)
+    return i18n.normalize_lang(user.language_code)
+
+
+@dataclass
+class Turn:
+    """One update as a handler sees it."""
+
+    update: Update
+    context: Context
+    user_id: int
+    chat_id: int
+    lang: str
+    draft: Draft
+    answered: bool = False
+
+    @property
+    def bot(self):
+        return self.context.bot
+
+    @property
+    def config(self):
+        return runtime.config()
+
+    @property
+    def message(self) -> Message | None:
+        return self.update.effective_message
+
+    def t(self, key: str, **values) -> str:
+        return i18n.t(key, self.lang, **values)
+
+    def name(self) -> str:
+        return escape(self.update.effective_user.first_name or "")
+
+    async def say(self, text: str, reply_markup=None) -> Message:
+        """Send a message to this chat (HTML; callers escape people's text)."""
+        return await self.bot.send_message(self.chat_id, text[: rules.MAX_TEXT], reply_markup=reply_markup)
+
+    async def answer(self, text: str | None = None) -> None:
+        """Answer the button press once (Telegram shows a spinner until then; twice is an error)."""
+        query = self.update.callback_query
+        if query is not None and not self.answered:
+            self.answered = True
+            await query.answer(text[: rules.MAX_CALLBACK_ANSWER] if text else None)
+
+    async def edit(self, text: str, reply_markup=None) -> None:
+        """Replace the text of the message whose button was pressed."""
+        query = self.update.callback_query
+        try:
+            await query.edit_message_text(text[: rules.MAX_TEXT], reply_markup=reply_markup)
+        except BadRequest as exc:
+            if "not modified" not in exc.message.lower():
+                raise
+
+    async def edit_markup(self, reply_markup=None) -> None:
+        """Replace (or with None remove) the buttons of the pressed message, if they differ."""
+        query = self.update.callback_query
+        current = query.message.reply_markup if query.message else None
+        if _same_markup(current, reply_markup):
+            return  # Telegram refuses an edit that changes nothing
+        try:
+            await query.edit_message_reply_markup(reply_markup=reply_markup)
+        except BadRequest as exc:
+            if "not modified" not in exc.message.lower():
+                raise
+
+    def save(self, step: str | None = None, **changes) -> Draft:
+        return drafts.save(self.draft, step, **changes)
+
+
+def _same_markup(current, new) -> bool:
+    if not new:
+        return not (current and current.inline_keyboard)
+    return current is not None and current.to_dict() == new.to_dict()
+
+
+def turn_of(update: Update, context: Context) -> Turn:
+    """Who, where, which language and which draft (the gate created the row)."""
+    user = update.effective_user
+    chat_id = update.effective_chat.id if update.effective_chat else user.id
+    draft = drafts.load(user.id)
+    if draft is None:  # only when the gate was bypassed (e.g. an update without update_id ordering)
+        drafts.claim_update(user.id, chat_id, update.update_id)
+        draft = drafts.load(user.id)
+    return Turn(update, context, user.id, chat_id, language_of(user), draft)

@@ -1,0 +1,106 @@
+"""The conversation's state in the database: one Draft row per Telegram user.
+
+The row is written at every step, so a restarted bot (or another bot process behind the
+webhook) continues where the person stopped. It also remembers the last update handled for
+that user, so an update Telegram delivers twice is handled once. An idle row (no complaint
+being written) keeps that memory and the last confirmed draft's token.
+"""
+from __future__ import annotations
+
+import secrets
+
+from peewee import IntegrityError
+
+from bot import rules
+from models import Draft, db, utcnow
+
+IDLE = "idle"
+CATEGORY = "category"
+DESCRIPTION = "description"
+PHOTOS = "photos"
+LOCATION = "location"
+ADDRESS = "address"      # the person chose to type the address
+PRIVACY = "privacy"
+SUMMARY = "summary"
+FILING_STEPS = (CATEGORY, DESCRIPTION, PHOTOS, LOCATION, ADDRESS, PRIVACY, SUMMARY)
+TOKEN_PREFIX = 8  # characters of the token carried by the confirm button
+
+
+def new_token() -> str:
+    return secrets.token_hex(16)
+
+
+def is_filing(draft: Draft | None) -> bool:
+    return draft is not None and draft.step in FILING_STEPS
+
+
+def load(user_id: int) -> Draft | None:
+    return Draft.get_or_none(Draft.telegram_user_id == user_id)
+
+
+def claim_update(user_id: int, chat_id: int, update_id: int) -> bool:
+    """Record `update_id` as handled for this user; False when it was handled before."""
+    for _ in range(3):
+        row = load(user_id)
+        if row is None:
+            try:
+                with db.atomic():
+                    Draft.create(telegram_user_id=user_id, chat_id=chat_id, step=IDLE, data={}, token=new_token(),
+                                 last_update_id=update_id, updated_at=utcnow())
+                return True
+            except IntegrityError:
+                continue  # the same user's other process made it: read it again
+        now = utcnow()
+        if rules.is_redelivery(update_id, row.last_update_id, row.updated_at, now):
+            return False
+        # Compare-and-set: of two processes given the same update, exactly one wins.
+        won = (Draft.update(last_update_id=update_id, chat_id=chat_id, updated_at=now)
+               .where((Draft.id == row.id) & (Draft.last_update_id == row.last_update_id))
+               .execute())
+        if won:
+            return True
+    return False
+
+
+def save(draft: Draft, step: str | None = None, **changes) -> Draft:
+    """Store the step and merged data now (a value of None removes that key)."""
+    data = dict(draft.data or {})
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    draft.data = data
+    if step is not None:
+        draft.step = step
+    draft.updated_at = utcnow()
+    Draft.update(step=draft.step, data=draft.data, updated_at=draft.updated_at).where(Draft.id == draft.id).execute()
+    return draft
+
+
+def begin(draft: Draft, official_id: int | None = None) -> Draft:
+    """A fresh complaint: new token (the future complaint's source_key), nothing given yet."""
+    draft.token = new_token()
+    draft.step = CATEGORY
+    draft.data = {"official_id": official_id} if official_id else {}
+    draft.created_at = draft.updated_at = utcnow()
+    Draft.update(token=draft.token, step=draft.step, data=draft.data, created_at=draft.created_at,
+                 updated_at=draft.updated_at).where(Draft.id == draft.id).execute()
+    return draft
+
+
+def finish(draft: Draft, complaint_id: int | None = None) -> Draft:
+    """Back to idle; remember the confirmed draft so its confirm button answers, not refiles."""
+    data = {"done_token": draft.token, "done_complaint": complaint_id} if complaint_id else {}
+    draft.step, draft.data, draft.token, draft.updated_at = IDLE, data, new_token(), utcnow()
+    Draft.update(step=IDLE, data=data, token=draft.token, updated_at=draft.updated_at) \
+        .where(Draft.id == draft.id).execute()
+    return draft
+
+
+def photo_paths(draft: Draft) -> list[str]:
+    return [photo["path"] for photo in (draft.data or {}).get("photos", [])]
+
+
+def token_tag(token: str) -> str:
+    return token[:TOKEN_PREFIX]

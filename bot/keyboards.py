@@ -1,0 +1,102 @@
+"""Every keyboard the bot shows, with one compact callback-data scheme (Telegram allows 64 bytes).
+
+    m:<item>     main menu              cat:<id> / grp:<n> / grp:back   category choice
+    ph:done|skip|clear   photos         pv:a|c|ok                       privacy toggles
+    ok:<token8> / ed / ed:<part> / cx   summary                         lang:<code>
+    my:<page> / st:<complaint id>       follow-up
+"""
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+
+from bot import rules
+from bot.drafts import token_tag
+from i18n import t
+
+EDIT_PARTS = ("category", "description", "photos", "location", "privacy")
+
+
+def button(text: str, data: str) -> InlineKeyboardButton:
+    """An inline button; refuses callback data Telegram would reject."""
+    if not rules.callback_data_fits(data):
+        raise ValueError(f"callback data {data!r} is longer than 64 bytes")
+    return InlineKeyboardButton(text[:64], callback_data=data)
+
+
+def inline(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([row for row in rows if row])
+
+
+def main_menu(lang: str) -> InlineKeyboardMarkup:
+    items = ("file", "mine", "track", "contacts", "help", "language")
+    buttons = [button(t(f"bot.menu.{item}", lang), f"m:{item}") for item in items]
+    return inline([buttons[i:i + 2] for i in range(0, len(buttons), 2)])
+
+
+def categories(items: list[rules.CategoryItem]) -> InlineKeyboardMarkup:
+    return inline([[button(item.name, f"cat:{item.id}")] for item in items])
+
+
+def category_groups(groups: list[str]) -> InlineKeyboardMarkup:
+    return inline([[button(name, f"grp:{index}")] for index, name in enumerate(groups)])
+
+
+def categories_in_group(items: list[rules.CategoryItem], lang: str) -> InlineKeyboardMarkup:
+    rows = [[button(item.name, f"cat:{item.id}")] for item in items]
+    return inline(rows + [[button(t("bot.kb.back", lang), "grp:back")]])
+
+
+def photos(lang: str, count: int) -> InlineKeyboardMarkup:
+    if count == 0:
+        return inline([[button(t("bot.kb.photos_skip", lang), "ph:skip")]])
+    return inline([[button(t("bot.kb.photos_done", lang, count=count), "ph:done")],
+                   [button(t("bot.kb.photos_clear", lang), "ph:clear")]])
+
+
+def location(lang: str) -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(t("bot.kb.send_location", lang), request_location=True)],
+         [KeyboardButton(t("bot.kb.type_address", lang))]],
+        resize_keyboard=True, one_time_keyboard=True,
+        input_field_placeholder=t("bot.file.location.placeholder", lang)[:64],
+    )
+
+
+def privacy(lang: str, anonymous: bool, confidential: bool) -> InlineKeyboardMarkup:
+    def mark(on: bool) -> str:
+        return "☑️" if on else "⬜"
+
+    return inline([[button(t("bot.kb.anonymous", lang, mark=mark(anonymous)), "pv:a"),
+                    button(t("bot.kb.confidential", lang, mark=mark(confidential)), "pv:c")],
+                   [button(t("bot.kb.next", lang), "pv:ok")]])
+
+
+def summary(lang: str, token: str) -> InlineKeyboardMarkup:
+    return inline([[button(t("bot.kb.confirm", lang), f"ok:{token_tag(token)}")],
+                   [button(t("bot.kb.edit", lang), "ed"), button(t("bot.kb.cancel", lang), "cx")]])
+
+
+def edit_menu(lang: str) -> InlineKeyboardMarkup:
+    buttons = [button(t(f"bot.kb.edit.{part}", lang), f"ed:{part}") for part in EDIT_PARTS]
+    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    return inline(rows + [[button(t("bot.kb.back", lang), "ed:back")]])
+
+
+def languages() -> InlineKeyboardMarkup:
+    return inline([[button("🇮🇩 Bahasa Indonesia", "lang:id"), button("🇬🇧 English", "lang:en")]])
+
+
+def my_list(lang: str, complaints: list, page: int, pages: int) -> InlineKeyboardMarkup:
+    codes = [button(c.tracking_code, f"st:{c.id}") for c in complaints]
+    rows = [codes[i:i + 2] for i in range(0, len(codes), 2)]
+    nav = []
+    if page > 1:
+        nav.append(button(t("bot.kb.prev", lang), f"my:{page - 1}"))
+    if page < pages:
+        nav.append(button(t("bot.kb.next_page", lang), f"my:{page + 1}"))
+    return inline(rows + [nav])
+
+
+def status_view(lang: str, complaint_id: int) -> InlineKeyboardMarkup:
+    return inline([[button(t("bot.kb.refresh", lang), f"st:{complaint_id}"),
+                    button(t("bot.kb.my_list", lang), "my:1")]])

@@ -1,0 +1,136 @@
+"""Where each update goes: commands, buttons by their callback prefix, messages by the
+draft's step and what the message holds. The whole graph is declared here, once.
+"""
+from __future__ import annotations
+
+from telegram import Message
+
+from bot import drafts, handlers_contacts as contacts, handlers_filing as filing, handlers_followup as followup
+from bot import handlers_location as location, handlers_media as photos, handlers_start as start, rules
+from bot.common import Turn
+
+# Commands in Indonesian and English (Telegram commands are latin lower case).
+COMMANDS = {
+    "start": start.start,
+    "lapor": filing.start_filing, "report": filing.start_filing,
+    "aduanku": followup.show_mine, "mine": followup.show_mine,
+    "kontak": contacts.show_contacts, "contacts": contacts.show_contacts,
+    "bantuan": start.show_help, "help": start.show_help,
+    "batal": filing.cancel, "cancel": filing.cancel,
+    "bahasa": start.ask_language, "language": start.ask_language,
+}
+
+MENU = {
+    "file": filing.start_filing, "mine": followup.show_mine, "track": start.ask_code,
+    "contacts": contacts.show_contacts, "help": start.show_help, "language": start.ask_language,
+}
+
+
+async def on_menu(turn: Turn, value: str) -> None:
+    """"m:<item>": a main-menu button."""
+    action = MENU.get(value)
+    await turn.answer(None if action else turn.t("bot.button.expired"))
+    if action is not None:
+        await action(turn)
+
+
+async def on_cancel_button(turn: Turn, value: str) -> None:
+    await filing.cancel(turn)
+
+
+# prefix -> (handler(turn, value), the draft step it belongs to or None for any time)
+CALLBACKS = {
+    "m": (on_menu, None),
+    "grp": (filing.on_group, drafts.CATEGORY),
+    "cat": (filing.on_category, drafts.CATEGORY),
+    "ph": (photos.on_photo_button, None),
+    "pv": (filing.on_privacy, drafts.PRIVACY),
+    "ok": (filing.on_confirm, None),
+    "ed": (filing.on_edit, None),
+    "cx": (on_cancel_button, drafts.SUMMARY),
+    "lang": (start.set_language, None),
+    "my": (followup.on_page_button, None),
+    "st": (followup.on_status_button, None),
+}
+
+
+async def on_callback(turn: Turn) -> None:
+    """A button press, by its callback-data prefix; a button of a past step is "expired"."""
+    prefix, _, value = (turn.update.callback_query.data or "").partition(":")
+    handler, step = CALLBACKS.get(prefix, (None, None))
+    if handler is None or (step is not None and turn.draft.step != step):
+        await turn.answer(turn.t("bot.button.expired"))
+        return
+    await handler(turn, value)
+    await turn.answer()  # every press is answered, once
+
+
+# --- messages ---------------------------------------------------------------------------
+def content_kind(message: Message) -> str:
+    """What a message holds, in the bot's terms."""
+    if message.text:
+        return "text"
+    if message.photo:
+        return "photo"
+    if message.animation or message.video or message.video_note:
+        return "video"  # an animation also carries a document: test it first
+    if message.document:
+        return "image" if photos.is_image_document(message.document) else "document"
+    if message.venue or message.location:
+        return "location"
+    if message.sticker:
+        return "sticker"
+    if message.voice or message.audio:
+        return "voice"
+    return "other"
+
+
+ROUTES = {
+    (drafts.CATEGORY, "text"): filing.category_text,
+    (drafts.DESCRIPTION, "text"): filing.on_description,
+    (drafts.DESCRIPTION, "photo"): filing.description_not_text,
+    (drafts.DESCRIPTION, "image"): filing.description_not_text,
+    (drafts.PHOTOS, "photo"): photos.on_photo,
+    (drafts.PHOTOS, "image"): photos.on_photo,
+    (drafts.PHOTOS, "text"): photos.photos_text,
+    (drafts.LOCATION, "location"): location.on_location,
+    (drafts.LOCATION, "text"): location.location_text,
+    (drafts.ADDRESS, "text"): location.on_address,
+    (drafts.ADDRESS, "location"): location.on_location,
+    (drafts.PRIVACY, "text"): filing.waiting_for_buttons,
+    (drafts.SUMMARY, "text"): filing.waiting_for_buttons,
+    (drafts.IDLE, "text"): followup.idle_text,
+}
+CONTENT_ANSWERS = {"sticker": "bot.content.sticker", "voice": "bot.content.voice", "video": "bot.content.video",
+                   "document": "bot.content.document", "other": "bot.content.other"}
+
+
+async def on_message(turn: Turn) -> None:
+    """Any message that is not a known command."""
+    message = turn.message
+    kind = content_kind(message)
+    if kind == "text" and message.text.startswith("/"):
+        await turn.say(turn.t("bot.unknown_command"))
+        return
+    code = rules.bare_code(message.text) if kind == "text" else None
+    if code:  # a tracking code works at every step and leaves the draft as it is
+        await followup.show_code(turn, code)
+        return
+    step = turn.draft.step if drafts.is_filing(turn.draft) else drafts.IDLE
+    handler = ROUTES.get((step, kind))
+    if handler is not None:
+        await handler(turn)
+    else:
+        await unexpected(turn, step, kind)
+
+
+async def unexpected(turn: Turn, step: str, kind: str) -> None:
+    """Content this step cannot use: say why, and what the step needs."""
+    if kind in CONTENT_ANSWERS:
+        await turn.say(turn.t(CONTENT_ANSWERS[kind]))
+    elif step == drafts.IDLE:
+        await turn.say(turn.t("bot.idle.media" if kind in ("photo", "image") else "bot.idle.hint"))
+    elif step in (drafts.LOCATION, drafts.ADDRESS):
+        await location.location_expected(turn)
+    else:
+        await filing.waiting_for_buttons(turn)

@@ -1,0 +1,141 @@
+"""Photos from Telegram: downloaded through getFile, kept on disk as a cleaned copy.
+
+The copy officials and the public see is re-encoded from the pixels only: no EXIF (GPS
+position, camera, owner), no comments, no ICC or XMP blocks; the camera's orientation is
+applied first so the picture still stands upright. The original bytes are not kept; their
+sha256 and size are, and name the file (`MEDIA_DIR/<yyyy>/<folder>/<sha256[:16]>.jpg`).
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # Bot API getFile refuses bigger files
+MAX_SIDE = 2560                        # longest side of the kept copy (Telegram's own largest size)
+JPEG_QUALITY = 85
+# Documents accepted as photos: what phones send when "send as file" is chosen.
+IMAGE_MIME_TYPES = frozenset({"image/jpeg", "image/png"})
+
+
+class MediaError(Exception):
+    """A file that cannot become a complaint photo; `code` is "too_big" or "not_image"."""
+
+    def __init__(self, code: str, detail: str = ""):
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+
+
+@dataclass
+class SavedPhoto:
+    """A photo on disk, ready to become a Photo row (path relative to MEDIA_DIR)."""
+
+    file_id: str
+    file_unique_id: str
+    path: str
+    sha256: str
+    size: int
+    width: int
+    height: int
+    mime_type: str = "image/jpeg"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def clean_image(data: bytes, max_side: int = MAX_SIDE) -> tuple[bytes, int, int]:
+    """Re-encode an image as a metadata-free JPEG, upright, at most `max_side` pixels long."""
+    try:
+        with Image.open(io.BytesIO(data)) as source:
+            image = ImageOps.exif_transpose(source)
+            image = _flatten(image)
+            image.thumbnail((max_side, max_side))
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError) as exc:
+        raise MediaError("not_image", str(exc)) from None
+    clean = Image.frombytes(image.mode, image.size, image.tobytes())  # pixels only, no info dict
+    out = io.BytesIO()
+    clean.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    return out.getvalue(), clean.width, clean.height
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """RGB pixels; transparent parts (PNG) become white rather than black."""
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
+def store_photo(data: bytes, media_dir: str | Path, folder: str, *, file_id: str = "", file_unique_id: str = "",
+                now: datetime | None = None) -> SavedPhoto:
+    """Write the cleaned copy of `data` under MEDIA_DIR/<yyyy>/<folder>/ and describe it."""
+    digest = hashlib.sha256(data).hexdigest()
+    cleaned, width, height = clean_image(data)
+    relative = Path(f"{(now or datetime.now()):%Y}") / _safe(folder) / f"{digest[:16]}.jpg"
+    _write_atomically(Path(media_dir) / relative, cleaned)
+    return SavedPhoto(file_id, file_unique_id, relative.as_posix(), digest, len(data), width, height)
+
+
+def _safe(folder: str) -> str:
+    name = "".join(ch for ch in folder if ch.isalnum() or ch in "-_")
+    if not name:
+        raise ValueError(f"unusable media folder name {folder!r}")
+    return name
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    """Readers never see half a file: write beside it, then rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+async def download_photo(bot, *, file_id: str, file_unique_id: str, file_size: int | None,
+                         media_dir: str | Path, folder: str) -> SavedPhoto:
+    """Fetch a Telegram file with getFile and store its cleaned copy; MediaError when unusable."""
+    from telegram.error import BadRequest
+
+    if file_size and file_size > MAX_DOWNLOAD_BYTES:
+        raise MediaError("too_big", f"{file_size} bytes")
+    try:
+        telegram_file = await bot.get_file(file_id)
+    except BadRequest as exc:
+        if "too big" in exc.message.lower():
+            raise MediaError("too_big", exc.message) from None
+        raise
+    if telegram_file.file_size and telegram_file.file_size > MAX_DOWNLOAD_BYTES:
+        raise MediaError("too_big", f"{telegram_file.file_size} bytes")
+    data = bytes(await telegram_file.download_as_bytearray())
+    if len(data) > MAX_DOWNLOAD_BYTES:
+        raise MediaError("too_big", f"{len(data)} bytes")
+    return await asyncio.to_thread(store_photo, data, media_dir, folder, file_id=file_id,
+                                   file_unique_id=file_unique_id)
+
+
+def remove_files(media_dir: str | Path, paths: list[str]) -> None:
+    """Delete stored copies (a cancelled draft's photos) and the folders they leave empty."""
+    root = Path(media_dir).resolve()
+    for relative in paths:
+        target = (root / relative).resolve()
+        if root not in target.parents:
+            continue  # never follow a path out of MEDIA_DIR
+        target.unlink(missing_ok=True)
+        folder = target.parent
+        if folder != root and folder.exists() and not any(folder.iterdir()):
+            shutil.rmtree(folder, ignore_errors=True)
