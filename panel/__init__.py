@@ -17,6 +17,9 @@ def create_app(config: Config | None = None) -> Flask:
     from panel import cli
 
     cli.register(app)
+    from panel.web import init_web
+
+    init_web(app)
 
     @app.get("/health")
     def health():

@@ -1,0 +1,45 @@
+"""The Flask-Admin instance and its menu: which views exist and under which names.
+
+Views must be registered before the first request (Flask-Admin adds blueprints).
+"""
+from __future__ import annotations
+
+from flask import Flask
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+
+from models import Category, Complaint, Desa, Holiday, Official, Opd, ResponseTemplate
+from panel.language import LazyText
+from panel.views.accounts import OfficialView
+from panel.views.complaints import ComplaintView
+from panel.views.dashboard import DashboardView
+from panel.views.directory import CategoryView, DesaView, HolidayView, OpdView, RegionImportView
+from panel.views.responses import ResponseTemplateView
+from panel.views.routing import RoutingView
+
+DIRECTORY = LazyText("panel.menu.directory")
+
+
+def init_admin(app: Flask) -> Admin:
+    """Build the admin at /admin with the Wadul theme and every panel view."""
+    admin = Admin(
+        app, name="Wadul", url="/admin", theme=Bootstrap4Theme(base_template="wadul_base.html", fluid=True),
+        index_view=DashboardView(name=LazyText("panel.menu.dashboard"), url="/admin", endpoint="admin"),
+        translations_path=app.config["WADUL_TRANSLATIONS"],
+    )
+    admin.add_view(ComplaintView(Complaint, name=LazyText("panel.menu.complaints"), endpoint="complaint"))
+    admin.add_view(RoutingView(Complaint, name=LazyText("panel.menu.routing"), endpoint="routing"))
+    admin.add_view(ResponseTemplateView(ResponseTemplate, name=LazyText("panel.menu.templates"),
+                                        endpoint="responsetemplate"))
+    admin.add_view(OpdView(Opd, name=LazyText("panel.menu.opd"), endpoint="opd", category=DIRECTORY))
+    admin.add_view(CategoryView(Category, name=LazyText("panel.menu.categories"), endpoint="category",
+                                category=DIRECTORY))
+    admin.add_view(DesaView(Desa, name=LazyText("panel.menu.villages"), endpoint="desa", category=DIRECTORY))
+    admin.add_view(HolidayView(Holiday, name=LazyText("panel.menu.holidays"), endpoint="holiday",
+                               category=DIRECTORY))
+    admin.add_view(RegionImportView(name=LazyText("panel.menu.regions"), endpoint="regions", url="/admin/regions",
+                                    category=DIRECTORY))
+    admin.add_view(OfficialView(Official, name=LazyText("panel.menu.officials"), endpoint="official",
+                                category=DIRECTORY))
+    return admin
+

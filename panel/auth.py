@@ -1,0 +1,156 @@
+"""Officials' login and logout (Flask-Login sessions, Argon2 passwords, Redis throttling).
+
+There is no sign-up: the main admin creates accounts. A session stays valid only while the
+account is active and its password unchanged (the session id carries a password stamp).
+"""
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, has_request_context, redirect, render_template, request, session, url_for
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import InputRequired, Length
+
+from models import Official, utcnow
+from panel import throttle
+from panel.language import LazyText, tr, wtforms_translations
+from services.auth import hash_password, verify_password
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+# Verified against when the username is unknown, so both cases cost one Argon2 check.
+_DUMMY_HASH = hash_password("wadul-dummy-password")
+
+
+class PanelForm(FlaskForm):
+    """Base of every panel form: CSRF token, WTForms messages in the panel's language."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            return wtforms_translations
+
+
+class SessionUser(UserMixin):
+    """The logged-in official as Flask-Login sees them."""
+
+    def __init__(self, official: Official):
+        self.official = official
+
+    def get_id(self) -> str:
+        return f"{self.official.id}:{password_stamp(self.official)}"
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.official.active)
+
+
+def password_stamp(official: Official) -> str:
+    return hashlib.sha256(official.password_hash.encode()).hexdigest()[:16]
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    """Reload the official of a session; a changed password or a deactivated account ends it."""
+    official_id, _, stamp = (user_id or "").partition(":")
+    if not official_id.isdigit():
+        return None
+    official = Official.get_or_none(Official.id == int(official_id), Official.active == True)  # noqa: E712
+    if official is None or stamp != password_stamp(official):
+        return None
+    return SessionUser(official)
+
+
+def current_official() -> Official | None:
+    """The logged-in, active official, or None (also outside a request)."""
+    if not has_request_context() or not current_user.is_authenticated:
+        return None
+    return current_user.official
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` when it is a path on this site; None for anything that could leave it."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+class LoginForm(PanelForm):
+    username = StringField(LazyText("panel.login.username"), validators=[InputRequired(), Length(max=60)])
+    password = PasswordField(LazyText("panel.login.password"), validators=[InputRequired(), Length(max=200)])
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Show the login form; on a valid username and password start the session."""
+    if current_official() is not None:
+        return redirect(url_for("admin.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        official = _authenticate(form.username.data, form.password.data)
+        if official is not None:
+            return _start_session(official)
+    return render_template("auth/login.html", form=form, next=safe_next(request.args.get("next")))
+
+
+def _authenticate(username: str, password: str) -> Official | None:
+    """The official for these credentials, flashing why not otherwise (throttled per address)."""
+    username = (username or "").strip().lower()
+    address = request.remote_addr or "-"
+    wait = throttle.locked_for(username, address)
+    if wait:
+        flash(tr("panel.login.locked", minutes=max(1, (wait + 59) // 60)), "error")
+        return None
+    official = Official.get_or_none(Official.username == username)
+    valid = verify_password(official.password_hash if official else _DUMMY_HASH, password)
+    if not valid or official is None or not official.active:
+        throttle.record_failure(username, address)
+        flash(tr("panel.login.failed"), "error")
+        return None
+    throttle.clear(username, address)
+    return official
+
+
+def _start_session(official: Official):
+    lang = session.get("lang")
+    session.clear()  # no state from before the login survives it (session fixation)
+    if lang:
+        session["lang"] = lang
+    login_user(SessionUser(official))
+    Official.update(last_login_at=utcnow()).where(Official.id == official.id).execute()
+    return redirect(safe_next(request.args.get("next")) or url_for("admin.index"))
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """End the session (a POST with the CSRF token, so no other site can log anyone out)."""
+    logout_user()
+    session.clear()
+    flash(tr("panel.login.logged_out"), "info")
+    return redirect(url_for("auth.login"))
+
+
+def init_app(app) -> None:
+    """Sessions with hardened cookies, and the login views."""
+    cfg = app.config["WADUL"]
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=cfg.SESSION_COOKIE_SECURE,
+        SESSION_COOKIE_NAME="wadul_session",
+        PERMANENT_SESSION_LIFETIME=12 * 3600,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=cfg.SESSION_COOKIE_SECURE,
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = LazyText("panel.login.required")
+    login_manager.login_message_category = "info"
+    login_manager.localize_callback = str  # flashed messages are stored as plain text
+    login_manager.session_protection = "basic"
+    app.register_blueprint(bp)

@@ -1,0 +1,56 @@
+"""The forms of the complaint page's actions (each one a CSRF-protected POST)."""
+from __future__ import annotations
+
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from panel.auth import PanelForm
+from panel.language import LazyText
+from services import access
+
+NOTE_MAX = 2000
+PHOTO_TYPES = ["jpg", "jpeg", "png", "webp"]
+
+
+def _note(label_key: str, required: bool):
+    validators = [InputRequired() if required else Optional(), Length(max=NOTE_MAX)]
+    return TextAreaField(LazyText(label_key), validators=validators)
+
+
+class AcceptForm(PanelForm):
+    note = _note("panel.form.note_optional", required=False)
+
+
+class ResolveForm(PanelForm):
+    note = _note("panel.form.resolution_note", required=True)
+    photo = FileField(LazyText("panel.form.result_photo"),
+                      validators=[FileAllowed(PHOTO_TYPES, LazyText("panel.form.photo_type"))])
+
+
+class RejectForm(PanelForm):
+    note = _note("panel.form.reason", required=True)
+
+
+class ForwardForm(PanelForm):
+    target = SelectField(LazyText("panel.form.target"), choices=[], validators=[InputRequired()])
+    note = _note("panel.form.forward_note", required=True)
+
+
+class NoteForm(PanelForm):
+    note = _note("panel.form.internal_note", required=True)
+
+
+FORMS = {
+    access.ACCEPT: AcceptForm, access.RESOLVE: ResolveForm, access.REJECT: RejectForm,
+    access.FORWARD: ForwardForm, access.NOTE: NoteForm,
+}
+
+
+def action_form(action: str, forward_choices=None):
+    """The form for `action` (filled from the request when it is a POST), prefixed so several
+    can live on one page."""
+    form = FORMS[action](prefix=action)
+    if action == access.FORWARD:
+        form.target.choices = forward_choices or []
+    return form

@@ -1,0 +1,1 @@
+"""Flask-Admin views of the panel, one module per concept."""

@@ -1,0 +1,96 @@
+"""Officials' accounts, kept by the main admin only (there is no sign-up).
+
+A role needs its office: OPD roles an OPD, village roles a village; passwords are stored
+as Argon2 hashes and changing one ends the account's open sessions.
+"""
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup
+from wtforms import PasswordField
+from wtforms.validators import ValidationError
+
+from models import OPD_ROLES, ROLE_MAIN_ADMIN, ROLES, VILLAGE_ROLES, Official
+from panel.auth import current_official
+from panel.formatting import local_time
+from panel.language import LazyText, tr
+from panel.views.base import PanelModelView
+from panel.views.routing import village_loader
+from services.auth import MIN_PASSWORD, hash_password
+
+USERNAME = re.compile(r"^[a-z0-9._-]{2,60}$")
+
+
+def role_choices():
+    return [(role, LazyText(f"panel.role.{role}")) for role in ROLES]
+
+
+class OfficialView(PanelModelView):
+    """Panel accounts: who they are, their role and office, whether they may log in."""
+
+    roles = frozenset({ROLE_MAIN_ADMIN})
+    can_create = can_edit = True
+    column_list = ("username", "full_name", "role", "opd", "desa", "telegram_user_id", "active", "last_login_at")
+    column_labels = {name: LazyText(f"panel.col.{name}") for name in (
+        "username", "full_name", "role", "opd", "desa", "telegram_user_id", "active", "last_login_at",
+        "language", "password")}
+    column_searchable_list = ("username", "full_name")
+    column_default_sort = "username"
+    column_formatters = {
+        "role": lambda v, c, m, n: tr(f"panel.role.{m.role}"),
+        "telegram_user_id": lambda v, c, m, n: Markup("✓") if m.telegram_user_id else "—",
+        "last_login_at": lambda v, c, m, n: local_time(m.last_login_at),
+    }
+    form_columns = ("username", "full_name", "role", "opd", "desa", "language", "active")
+    form_extra_fields = {"password": PasswordField(LazyText("panel.col.password"))}
+    form_choices = {"role": role_choices(), "language": [("id", "Bahasa Indonesia"), ("en", "English")]}
+    form_args = {"password": {"description": LazyText("panel.help.password")}}
+    form_ajax_refs = {"desa": {"fields": ("name",)}}
+
+    def _create_ajax_loader(self, name, options):
+        return village_loader(name)
+
+    def on_model_change(self, form, model, is_created):
+        """Check the account before it is saved; the message says what to fix."""
+        model.username = (model.username or "").strip().lower()
+        if not USERNAME.match(model.username):
+            raise ValidationError(tr("panel.account.username_invalid"))
+        taken = Official.select().where(Official.username == model.username, Official.id != (model.id or 0))
+        if taken.exists():
+            raise ValidationError(tr("panel.account.username_taken"))
+        _check_office(model)
+        _set_password(model, form.password.data, is_created)
+        _keep_own_access(model)
+
+
+def _check_office(model: Official) -> None:
+    if model.role in OPD_ROLES:
+        if model.opd is None:
+            raise ValidationError(tr("panel.account.needs_opd"))
+        model.desa = None
+    elif model.role in VILLAGE_ROLES:
+        if model.desa is None:
+            raise ValidationError(tr("panel.account.needs_desa"))
+        model.opd = None
+    elif model.role != ROLE_MAIN_ADMIN:
+        model.opd = model.desa = None  # oversight belongs to no office
+    else:
+        model.desa = None
+
+
+def _set_password(model: Official, password: str | None, is_created: bool) -> None:
+    if hasattr(model, "password"):
+        del model.password  # the form put the plain text on the row object; it is never stored
+    if not password and not is_created:
+        return
+    if len(password or "") < MIN_PASSWORD:
+        raise ValidationError(tr("panel.account.password_short", n=MIN_PASSWORD))
+    model.password_hash = hash_password(password)
+
+
+def _keep_own_access(model: Official) -> None:
+    """The main admin cannot lock themselves out (someone must keep the accounts)."""
+    me = current_official()
+    if me is not None and model.id == me.id and (not model.active or model.role != ROLE_MAIN_ADMIN):
+        raise ValidationError(tr("panel.account.not_yourself"))

@@ -1,0 +1,65 @@
+"""The complaint page's action buttons: forms shown on the page and the POST that runs one."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request
+from flask_admin import expose
+
+from core.status import TransitionError
+from panel import work
+from panel.auth import current_official
+from panel.forms import action_form
+from panel.language import tr
+from services import access
+
+
+class ComplaintActions:
+    """Mixed into the complaint view: `/act/<action>/?id=N` applies one action."""
+
+    def action_context(self, complaint) -> dict:
+        """The forms the current official may use on this complaint, and their templates."""
+        official = current_official()
+        actions = access.allowed_actions(official, complaint)
+        forms = {}
+        for action in actions:
+            form = action_form(action, work.forward_choices(complaint))
+            if action == access.FORWARD and not form.target.data:
+                form.target.data = work.suggested_target(complaint)
+            forms[action] = form
+        return dict(actions=actions, forms=forms, templates=list(access.visible_templates(official)))
+
+    @expose("/act/<action>/", methods=("POST",))
+    def act_view(self, action):
+        """Run one action (accept, resolve, reject, forward, note) on the complaint."""
+        complaint = self.get_one(request.args.get("id"))
+        official = current_official()
+        if action not in access.ACTIONS or action not in access.allowed_actions(official, complaint):
+            abort(403)
+        form = action_form(action, work.forward_choices(complaint))
+        if not form.validate_on_submit():
+            _flash_errors(form)
+            return redirect(self.get_url(".details_view", id=complaint.id))
+        try:
+            work.perform(complaint, official, _request_from(action, form))
+        except work.ActionError as exc:
+            flash(tr(f"panel.error.{exc.code}"), "error")
+        except TransitionError as exc:
+            flash(tr(f"panel.error.{exc.code}"), "error")
+        else:
+            flash(tr(f"panel.done.{action}", code=complaint.tracking_code), "success")
+            if access.visible_complaint(official, complaint.id) is None:
+                return redirect(self.get_url(".index_view"))  # forwarded out of this office
+        return redirect(self.get_url(".details_view", id=complaint.id))
+
+
+def _request_from(action: str, form) -> work.Request:
+    photo = getattr(form, "photo", None)
+    data = photo.data.read() if photo is not None and photo.data else None
+    target = form.target.data if hasattr(form, "target") else ""
+    return work.Request(action=action, note=(form.note.data or "").strip(), target=target, photo=data or None)
+
+
+def _flash_errors(form) -> None:
+    for field in form:
+        for error in field.errors:
+            label = field.label.text if field.type != "CSRFTokenField" else tr("panel.error.session")
+            flash(f"{label}: {error}", "error")
