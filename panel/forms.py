@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from panel.auth import PanelForm
 from panel.language import LazyText
@@ -13,9 +13,14 @@ NOTE_MAX = 2000
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp"]
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 def _note(label_key: str, required: bool):
-    validators = [InputRequired() if required else Optional(), Length(max=NOTE_MAX)]
-    return TextAreaField(LazyText(label_key), validators=validators)
+    # DataRequired after stripping: a note of spaces is no note.
+    validators = [DataRequired() if required else Optional(), Length(max=NOTE_MAX)]
+    return TextAreaField(LazyText(label_key), validators=validators, filters=[_strip])
 
 
 class AcceptForm(PanelForm):

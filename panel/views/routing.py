@@ -6,12 +6,14 @@ office from the complaint page (the status door's disposisi).
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
 from markupsafe import Markup
 
 import i18n
 from core import status as st
-from models import ROLE_MAIN_ADMIN, Complaint, Desa
+from models import ROLE_MAIN_ADMIN, Complaint, Desa, utcnow
 from panel.formatting import local_time
 from panel.language import LazyText, tr
 from panel.views.base import PanelModelView
@@ -41,10 +43,17 @@ def village_loader(name: str) -> VillageLoader:
     return VillageLoader(name, Desa, fields=("name", "code"), placeholder=LazyText("panel.routing.village_search"))
 
 
-def needs_routing():
+# A new complaint normally leaves "new" within seconds (the assign job); one still new after
+# this long was not placed automatically even if no problem was recorded (worker down...).
+STUCK_AFTER = timedelta(minutes=10)
+
+
+def needs_routing(now=None):
     """Complaints waiting for a person to choose their office."""
-    unplaced = (Complaint.routing_problem != "") | (Complaint.assigned_opd.is_null() & Complaint.assigned_desa.is_null())
-    return Complaint.status.in_([st.NEW, st.FORWARDED]) & unplaced
+    now = now or utcnow()
+    no_office = Complaint.assigned_opd.is_null() & Complaint.assigned_desa.is_null()
+    stuck_new = (Complaint.status == st.NEW) & ((Complaint.routing_problem != "") | (Complaint.created_at < now - STUCK_AFTER))
+    return stuck_new | ((Complaint.status == st.FORWARDED) & no_office)
 
 
 def _code_link(view, context, model, name):
