@@ -21,11 +21,11 @@ DESCRIPTION_PREVIEW = 300
 _CODE_LIKE = re.compile(r"^[A-Za-z0-9]{4}[-\s]?[A-Za-z0-9]{4}$")
 
 
-async def show_mine(turn: Turn, page: int = 1) -> None:
+async def show_mine(turn: Turn, page: int = 1, edit: bool = False) -> None:
     """The reporter's complaints, newest first, with buttons to open each and to page."""
     result = complaints.complaints_of(turn.user_id, page)
     if not result.total:
-        await _show(turn, turn.t("bot.mine.empty"))
+        await _show(turn, turn.t("bot.mine.empty"), edit=edit)
         return
     now = utcnow()
     lines = [turn.t("bot.mine.head", total=result.total, page=result.page, pages=result.pages)]
@@ -35,7 +35,8 @@ async def show_mine(turn: Turn, page: int = 1) -> None:
                             status=st.label(complaint.status, turn.lang),
                             age=rules.age(complaint.created_at, now, turn.lang)))
     lines.append(turn.t("bot.mine.hint"))
-    await _show(turn, "\n\n".join(lines), keyboards.my_list(turn.lang, result.items, result.page, result.pages))
+    await _show(turn, "\n\n".join(lines), keyboards.my_list(turn.lang, result.items, result.page, result.pages),
+                edit=edit)
 
 
 async def show_code(turn: Turn, code: str) -> None:
@@ -60,8 +61,8 @@ async def on_status_button(turn: Turn, value: str) -> None:
 
 
 async def on_page_button(turn: Turn, value: str) -> None:
-    """"my:<page>": another page of the list."""
-    await show_mine(turn, int(value) if value.isdigit() else 1)
+    """"my:<page>": another page of the list, in place."""
+    await show_mine(turn, int(value) if value.isdigit() else 1, edit=True)
 
 
 async def idle_text(turn: Turn) -> None:
@@ -78,9 +79,9 @@ async def idle_text(turn: Turn) -> None:
     await turn.say(turn.t("bot.idle.hint"), reply_markup=keyboards.main_menu(turn.lang))
 
 
-async def _show(turn: Turn, text: str, markup=None) -> None:
-    """Answer a button by editing its message; a typed message gets a new one."""
-    if turn.update.callback_query is not None:
+async def _show(turn: Turn, text: str, markup=None, edit: bool = False) -> None:
+    """Edit the pressed message (paging), or send a new one."""
+    if edit and turn.update.callback_query is not None:
         await turn.answer()
         await turn.edit(text, reply_markup=markup)
     else:

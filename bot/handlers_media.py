@@ -59,6 +59,10 @@ async def on_photo(turn: Turn) -> None:
     saved = await _download(turn, incoming)
     if saved is None:
         return
+    if any(p.get("sha256") == saved.sha256 for p in photos):
+        # The same picture sent again (forwarded, re-picked): same bytes, same file on disk.
+        await turn.say(turn.t("bot.file.photo_duplicate"))
+        return
     photos.append(saved.as_dict())
     turn.save(photos=photos)
     await _acknowledge(turn, len(photos))

@@ -125,12 +125,15 @@ async def on_message(turn: Turn) -> None:
 
 
 async def unexpected(turn: Turn, step: str, kind: str) -> None:
-    """Content this step cannot use: say why, and what the step needs."""
-    if kind in CONTENT_ANSWERS:
-        await turn.say(turn.t(CONTENT_ANSWERS[kind]))
-    elif step == drafts.IDLE:
-        await turn.say(turn.t("bot.idle.media" if kind in ("photo", "image") else "bot.idle.hint"))
+    """Content this step cannot use: say why where that helps, and what the step needs."""
+    if step == drafts.IDLE:
+        if kind in ("photo", "image", "location"):
+            await turn.say(turn.t("bot.idle.media"))
+        else:
+            await turn.say(turn.t(CONTENT_ANSWERS.get(kind, "bot.idle.hint")))
+    elif step == drafts.PHOTOS and kind in CONTENT_ANSWERS:
+        await turn.say(turn.t(CONTENT_ANSWERS[kind]))  # each of these says to send a photo instead
     elif step in (drafts.LOCATION, drafts.ADDRESS):
         await location.location_expected(turn)
     else:
-        await filing.waiting_for_buttons(turn)
+        await filing.waiting_for_buttons(turn)  # the step's question again

@@ -62,8 +62,8 @@ MESSAGES = {
               "or /mine.",
     },
     "bot.idle.media": {
-        "id": "Terima kasih. Untuk mengirim foto sebagai bukti aduan, mulai dulu dengan /lapor.",
-        "en": "Thank you. To send photos with a complaint, start with /report first.",
+        "id": "Terima kasih. Untuk melaporkan masalah dengan foto dan lokasi, mulai dulu dengan /lapor.",
+        "en": "Thank you. To report a problem with photos and a location, start with /report first.",
     },
     "bot.button.expired": {
         "id": "Tombol ini sudah tidak berlaku.", "en": "This button is no longer valid.",

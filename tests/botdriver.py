@@ -152,12 +152,13 @@ class Person:
         """The first bot message after `after` matching `expect` (substring or predicate)."""
         return self.api.wait_for_message(self.id, _matcher(expect), timeout or self.timeout, after)
 
-    def with_button(self, data: str) -> dict:
-        """The newest bot message offering a button with this callback data."""
-        for message in reversed(self.messages()):
-            if data in buttons_of(message):
-                return message
-        raise AssertionError(f"no bot message offers {data!r}; last texts: {self.texts()[-3:]}")
+    def with_button(self, data: str, timeout: float | None = None) -> dict:
+        """The newest bot message offering a button with this callback data (waits for one)."""
+        try:
+            self.wait(lambda m: data in buttons_of(m), timeout=timeout)
+        except TimeoutError:
+            raise AssertionError(f"no bot message offers {data!r}; last texts: {self.texts()[-3:]}") from None
+        return next(m for m in reversed(self.messages()) if data in buttons_of(m))
 
     # --- what the person does (each waits for the answer when `expect` is given) --------------
     def _act(self, action: Callable[[], int], expect, timeout) -> dict | int:
@@ -204,7 +205,7 @@ class Person:
 
 
 # --- a whole complaint in one call (for tests that need one filed through the bot) ------------
-def choose_category(person: Person, code: str, lang: str = "id") -> dict:
+def choose_category(person: Person, code: str, lang: str = "id", expect=None) -> dict:
     """Tap through the category menu (groups first when the bot shows them) to `code`."""
     from bot import prompts, rules
     from models import Category
@@ -218,7 +219,7 @@ def choose_category(person: Person, code: str, lang: str = "id") -> dict:
         person.api.press_button(person.user, menu["message_id"], f"grp:{groups.index(group)}")
         person.wait(lambda m: m["message_id"] == menu["message_id"] and f"cat:{category.id}" in buttons_of(m),
                     after=menu["message_id"] - 1)
-    return person.press(f"cat:{category.id}", expect=lambda m: "2/5" in text_of(m))
+    return person.press(f"cat:{category.id}", expect=expect or (lambda m: "2/5" in text_of(m)))
 
 
 def file_complaint(person: Person, *, category: str = "jalan",
