@@ -75,3 +75,10 @@ ensure_postgres() {
   # A fresh cluster allows password logins on 127.0.0.1: give the test role a known one.
   as_root su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null
 }
+
+ensure_chromium() {
+  # Browser tests drive Debian's Chromium through Playwright (never Playwright's own download).
+  command -v chromium >/dev/null && return 0
+  say "installing Chromium for the browser tests"
+  apt_install chromium fonts-liberation
+}

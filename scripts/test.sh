@@ -6,6 +6,8 @@ set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 ensure_venv
 ensure_redis 127.0.0.1 6379
+ensure_chromium
+export WADUL_REQUIRE_BROWSER="${WADUL_REQUIRE_BROWSER:-1}"
 export WADUL_TEST_REDIS_URL="${WADUL_TEST_REDIS_URL:-redis://127.0.0.1:6379/13}"
 which_db="${WADUL_TEST_DB:-both}"
 status=0
