@@ -55,6 +55,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         return update.effective_chat.id if update.effective_chat is not None else None
 
     async def do_process_update(self, update: object, coroutine: Awaitable) -> None:
+        """Run the update's handlers once this person's earlier updates are done."""
         key = self.key_of(update)
         if key is None:
             await coroutine
@@ -90,6 +91,7 @@ def build_application(config: Config) -> Application:
         .post_init(on_startup)
         .build()
     )
+    application.bot_data["config"] = config  # handlers read settings from here (Turn.config)
     register_handlers(application)
     return application
 
@@ -97,6 +99,7 @@ def build_application(config: Config) -> Application:
 def turn_handler(action: Callable[[Turn], Awaitable[None]]):
     """Adapt `action(turn)` to PTB's `callback(update, context)`."""
     async def callback(update: Update, context) -> None:
+        """Build the turn, then act."""
         await action(turn_of(update, context))
 
     callback.__doc__ = action.__doc__
@@ -120,7 +123,8 @@ async def gate(update: Update, context) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or (update.message is not None and chat is not None and chat.type != ChatType.PRIVATE):
         raise ApplicationHandlerStop
-    if not drafts.claim_update(user.id, chat.id if chat else user.id, update.update_id):
+    private_chat = chat.id if chat is not None and chat.type == ChatType.PRIVATE else user.id
+    if not drafts.claim_update(user.id, private_chat, update.update_id):
         log.info("update %s of user %s was already handled; dropped", update.update_id, user.id)
         raise ApplicationHandlerStop
 

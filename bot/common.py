@@ -49,7 +49,7 @@ class Turn:
 
     @property
     def config(self):
-        return runtime.config()
+        return self.context.bot_data.get("config") or runtime.config()
 
     @property
     def message(self) -> Message | None:

@@ -8,7 +8,7 @@ from telegram import ReplyKeyboardRemove
 
 from bot import drafts, keyboards, prompts, rules
 from bot.common import Turn
-from models import Category, Complaint, Official
+from models import Category, Complaint
 from services import complaints, media
 from services.outbox import escape
 
@@ -41,9 +41,8 @@ async def on_group(turn: Turn, value: str) -> None:
 
 async def on_category(turn: Turn, value: str) -> None:
     """A category was chosen: remember it and go on."""
-    category = Category.get_or_none((Category.id == int(value)) & (Category.active == True)) \
-        if value.isdigit() else None  # noqa: E712
-    if category is None:
+    category = Category.get_or_none(Category.id == int(value)) if value.isdigit() else None
+    if category is None or not category.active:
         await turn.answer(turn.t("bot.button.expired"))
         await prompts.prompt(turn, drafts.CATEGORY)
         return
@@ -102,7 +101,8 @@ async def on_confirm(turn: Turn, tag: str) -> None:
         return
     await turn.answer()
     data = dict(turn.draft.data)
-    official = Official.get_or_none(Official.id == data["official_id"]) if data.get("official_id") else None
+    # Filed for the village only while the account is still a linked village official.
+    official = complaints.village_official_for(turn.user_id) if data.get("official_id") else None
     try:
         complaint = complaints.create_from_draft(data, _reporter_info(turn), official, source_key=turn.draft.token)
     except complaints.IncompleteDraft:

@@ -69,6 +69,7 @@ async def on_photo(turn: Turn) -> None:
 
 
 async def _download(turn: Turn, incoming: IncomingPhoto) -> media.SavedPhoto | None:
+    """The stored photo, or None after telling the person why it could not be kept."""
     try:
         return await media.download_photo(turn.bot, file_id=incoming.file_id, file_unique_id=incoming.file_unique_id,
                                           file_size=incoming.file_size, media_dir=turn.config.MEDIA_DIR,

@@ -43,6 +43,7 @@ async def prompt(turn: Turn, step: str | None = None) -> None:
 
 
 async def ask_category(turn: Turn) -> None:
+    """Step 1: the categories, by group when there are many."""
     items = category_items(turn.lang)
     if not items:
         await turn.say(turn.t("bot.file.no_categories"))
@@ -53,31 +54,37 @@ async def ask_category(turn: Turn) -> None:
 
 
 async def ask_description(turn: Turn) -> None:
+    """Step 2: what happened, with the length limits stated."""
     cfg = turn.config
     await turn.say(turn.t("bot.file.description", min=cfg.DESCRIPTION_MIN, max=cfg.DESCRIPTION_MAX))
 
 
 async def ask_photos(turn: Turn) -> None:
+    """Step 3: photos, with done/skip buttons."""
     count = len(turn.draft.data.get("photos", []))
     await turn.say(turn.t("bot.file.photos", max=turn.config.MAX_PHOTOS), reply_markup=keyboards.photos(turn.lang, count))
 
 
 async def ask_location(turn: Turn) -> None:
+    """Step 4: the GPS button and the typed-address way out."""
     await turn.say(turn.t("bot.file.location"), reply_markup=keyboards.location(turn.lang))
 
 
 async def ask_address(turn: Turn) -> None:
+    """Step 4, without GPS: the typed address."""
     await turn.say(turn.t("bot.file.address", min=rules.ADDRESS_MIN, max=rules.ADDRESS_MAX),
                    reply_markup=ReplyKeyboardRemove())
 
 
 async def ask_privacy(turn: Turn) -> None:
+    """Step 5: the anonymous and confidential toggles."""
     data = turn.draft.data
     markup = keyboards.privacy(turn.lang, bool(data.get("anonymous")), bool(data.get("confidential")))
     await turn.say(turn.t("bot.file.privacy"), reply_markup=markup)
 
 
 async def ask_summary(turn: Turn) -> None:
+    """Everything given, with confirm / edit / cancel (or back to what is missing)."""
     missing = complaints.missing_parts(turn.draft.data)
     if missing:
         await turn.say(turn.t("bot.file.incomplete"))

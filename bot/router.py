@@ -35,6 +35,7 @@ async def on_menu(turn: Turn, value: str) -> None:
 
 
 async def on_cancel_button(turn: Turn, value: str) -> None:
+    """"cx" on the summary: discard the draft."""
     await filing.cancel(turn)
 
 

@@ -8,7 +8,8 @@
     driver.stop()
 
 `BotDriver(config, mode="webhook")` serves the webhook on 127.0.0.1 instead (the fake server
-posts updates to it with the secret header). Reusable by every team's bot tests.
+posts updates to it with the secret header). Reusable by every team's bot tests; the `bot`
+fixture is in tests/botfixtures.py.
 """
 from __future__ import annotations
 
@@ -244,18 +245,3 @@ def file_complaint(person: Person, *, category: str = "jalan",
     reply = person.press(confirm, expect=lambda m: bool(tracking.find_codes(text_of(m))))
     return tracking.find_codes(text_of(reply))[0]
 
-
-# --- pytest fixtures (import them into a test module: `from tests.botdriver import bot`) --------
-try:
-    import pytest
-except ImportError:  # pragma: no cover - the driver also works outside pytest
-    pytest = None
-
-if pytest is not None:
-    @pytest.fixture
-    def bot(telegram, botapi):
-        """The real bot polling the fake server; no malformed call allowed during the test."""
-        driver = BotDriver(telegram).start()
-        yield driver
-        driver.stop()
-        assert botapi.rejected_calls() == [], botapi.rejected_calls()

@@ -10,9 +10,11 @@ from core import status as st, tracking
 from models import Complaint, Desa, Draft, Photo
 from sandbox.botapi import sample_jpeg
 from services import runtime
-from tests.botdriver import Person, bot, buttons_of, choose_category, file_complaint, text_of  # noqa: F401
+from tests.botdriver import Person, buttons_of, choose_category, file_complaint, text_of
 from tests.factories import make_official
 from tests.test_media import jpeg_with_exif
+
+pytest_plugins = ("tests.botfixtures",)  # the `bot` fixture
 
 SUNGAI_PUTRI = "61.04.01.2011"
 

@@ -1,7 +1,9 @@
 """Input the bot must survive politely: wrong lengths, wrong files, markup characters, stray buttons."""
 from models import Complaint, Desa, Draft
 from sandbox.botapi import sample_jpeg
-from tests.botdriver import Person, bot, buttons_of, choose_category, file_complaint, text_of  # noqa: F401
+from tests.botdriver import Person, buttons_of, choose_category, file_complaint, text_of
+
+pytest_plugins = ("tests.botfixtures",)  # the `bot` fixture
 
 NASTY = "<b>tebal</b> & <i>miring</i> *bintang* _garis_ `kode` [tautan](http://x.y) </code> &amp; <"
 

@@ -12,8 +12,9 @@ from telegram import Chat, Message, Update, User
 from bot.app import PerUserUpdateProcessor
 from models import Complaint, Desa, Draft
 from sandbox.botapi import sample_jpeg
-from tests.botdriver import (WEBHOOK_SECRET, BotDriver, Person, bot, buttons_of, choose_category,  # noqa: F401
-                             file_complaint, text_of)
+from tests.botdriver import WEBHOOK_SECRET, BotDriver, Person, buttons_of, choose_category, file_complaint
+
+pytest_plugins = ("tests.botfixtures",)  # the `bot` fixture
 
 
 def at_photo_step(person):

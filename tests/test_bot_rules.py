@@ -125,3 +125,19 @@ def test_callback_data_limit_counts_bytes():
     assert rules.callback_data_fits("x" * 64)
     assert not rules.callback_data_fits("é" * 33)  # 66 bytes
     assert not rules.callback_data_fits("")
+
+
+def test_every_keyboard_fits_telegrams_callback_limit():
+    from types import SimpleNamespace
+
+    from bot import keyboards
+
+    big = [SimpleNamespace(id=10**15 + i, tracking_code="K7RX-4AMT") for i in range(5)]
+    markups = [keyboards.main_menu("id"), keyboards.summary("en", "f" * 32), keyboards.edit_menu("id"),
+               keyboards.my_list("id", big, 10**6, 10**6 + 1), keyboards.status_view("en", 10**15),
+               keyboards.privacy("id", True, False), keyboards.photos("en", 5), keyboards.languages(),
+               keyboards.categories([rules.CategoryItem(10**12, "Nama " * 30, "G")])]
+    data = [b.callback_data for m in markups for row in m.inline_keyboard for b in row]
+    assert data and all(rules.callback_data_fits(d) for d in data)
+    with pytest.raises(ValueError):
+        keyboards.button("x", "cat:" + "9" * 61)
