@@ -9,7 +9,7 @@ import models
 from core import status as st
 from models import Complaint, OutboundMessage, Photo, ResponseTemplate, StatusChange
 from tests.factories import make_complaint, make_reporter, opd
-from tests.panelkit import app, client, csrf_from, logged_in, post_form  # noqa: F401 (fixtures)
+from tests.panelkit import app, client, logged_in, post_form  # noqa: F401 (fixtures)
 
 
 def _page(complaint):

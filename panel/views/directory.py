@@ -9,7 +9,7 @@ from flask_admin import expose
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 
 from core.routing import RegionFileError
-from models import ROLE_MAIN_ADMIN, ROLE_OVERSIGHT, Category, Desa, Holiday, Kecamatan, Opd
+from models import ROLE_MAIN_ADMIN, ROLE_OVERSIGHT, Desa, Kecamatan
 from panel.auth import PanelForm
 from panel.language import LazyText, tr
 from panel.views.base import PanelModelView, PanelView

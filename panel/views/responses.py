@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from wtforms.validators import ValidationError
 
-from models import ROLE_MAIN_ADMIN, ResponseTemplate
+from models import ROLE_MAIN_ADMIN
 from panel.auth import current_official
 from panel.language import LazyText, tr
 from panel.views.base import PanelModelView
