@@ -179,3 +179,14 @@ def test_an_english_speaker_is_answered_in_english(bot, botapi):
     texts = john.texts()
     assert any("Step 2/5" in t for t in texts) and "Tracking code" in texts[-1] and code in texts[-1]
     assert "2×24 hours" in texts[-1]
+
+
+def test_the_office_promised_on_confirm_is_the_one_the_worker_assigns(bot, botapi, run_worker):
+    siti = Person(botapi, first_name="Siti")
+    code = file_complaint(siti, category="infra_desa", location=inside_ketapang(),
+                          description="Jalan desa di dusun dua rusak berat setelah banjir minggu lalu.")
+    assert "Desa Sungai Putri" in siti.texts()[-1]
+    run_worker()
+    complaint = Complaint.get(Complaint.tracking_code == code)
+    assert complaint.status == st.ASSIGNED and complaint.office_name == "Desa Sungai Putri"
+    siti.wait(lambda m: code in text_of(m) and "diteruskan ke" in text_of(m))
