@@ -110,6 +110,7 @@ class Config:
     REOPEN_LIMIT: int = 2                    # past this, a reopened complaint goes to the main admin
     LEADERSHIP_CHAT_ID: str = ""             # Telegram chat of leadership (escalations, reports)
     REPORT_WEEKDAY: int = 0                  # 0 = Monday
+    REPORT_HOUR: int = 7                     # local hour from which the weekly report is sent
     # Bot input limits
     DESCRIPTION_MIN: int = 15
     DESCRIPTION_MAX: int = 2000
@@ -120,6 +121,7 @@ class Config:
     SEND_PER_GROUP_PER_MINUTE: int = 19      # under Telegram's 20/min for groups
     OUTBOX_STALE_SECONDS: int = 120          # pending longer than this -> re-queued by the sweep
     SEND_MAX_ATTEMPTS: int = 8
+    SEND_RETRY_SECONDS: int = 5              # first retry delay after a network error or 5xx; doubles
     QUEUE_PREFIX: str = "wadul"
     # Panel
     LOGIN_MAX_ATTEMPTS: int = 5

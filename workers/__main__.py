@@ -1,0 +1,90 @@
+"""`python -m workers worker [--burst]` runs an RQ worker with its scheduler on the project's
+queues (what `rq worker --with-scheduler` does); `python -m workers clock` runs the one
+periodic process; `python -m workers report [--days N]` queues a report now.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from config import Config, ConfigError
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run the chosen process."""
+    parser = argparse.ArgumentParser(prog="python -m workers", description="Wadul background processes")
+    sub = parser.add_subparsers(dest="command", required=True)
+    work = sub.add_parser("worker", help="an RQ worker (with scheduler) on the Wadul queues")
+    work.add_argument("--burst", action="store_true", help="quit when the queues are empty")
+    work.add_argument("--simple", action="store_true", help="run jobs in this process (no fork per job)")
+    clock = sub.add_parser("clock", help="queue the periodic sweeps and reports (run exactly one)")
+    clock.add_argument("--once", action="store_true", help="queue every periodic job once and quit")
+    report = sub.add_parser("report", help="queue a compliance report")
+    report.add_argument("--days", type=int, default=0, help="cover the last N days (default: last week, once)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        config = Config.from_env()
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    from services import runtime
+
+    runtime.use(config)
+    return {"worker": _worker, "clock": _clock, "report": _report}[args.command](args)
+
+
+def _worker(args) -> int:
+    from rq import SimpleWorker, Worker
+
+    import models
+    from services import runtime
+
+    cfg = runtime.config()
+    _preload()
+    models.db.close()  # never hand an open connection to forked work-horses
+    worker_class = SimpleWorker if args.simple else Worker
+    worker = worker_class(runtime.queue_names(cfg), connection=runtime.redis())
+    worker.work(burst=args.burst, with_scheduler=True, logging_level="INFO")
+    return 0
+
+
+def _preload() -> None:
+    """Import the jobs and build the village index once, so that each forked work-horse
+    starts with them (copy-on-write) instead of paying for them on every job."""
+    import workers.jobs  # noqa: F401 - imported for the work-horses
+    from peewee import DatabaseError
+
+    from services import regions
+    from workers import telegram_api
+
+    telegram_api.tls_context()
+    try:
+        regions.village_index()
+    except DatabaseError as exc:  # not initialised yet: each job will say so itself
+        logging.getLogger(__name__).warning("village index not preloaded: %s", exc)
+
+
+def _clock(args) -> int:
+    from workers import clock
+
+    if args.once:
+        queued = clock.tick(jobs=list(clock.EVERY_MINUTE + clock.EVERY_TEN_MINUTES + clock.EVERY_HOUR))
+        logging.getLogger(__name__).info("queued: %s", ", ".join(queued) or "nothing (Redis down?)")
+        return 0 if queued else 1
+    clock.run()
+    return 0
+
+
+def _report(args) -> int:
+    from services import runtime
+    from workers import enqueue
+
+    kwargs = {"days": args.days} if args.days else {}
+    ok = enqueue.enqueue(runtime.QUEUE_LOW, "workers.jobs.weekly_report", **kwargs)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,199 @@
+"""Who is told about a complaint, and what they read: office notices, reminders, escalations.
+
+Everything here writes outbox rows (services.outbox) inside the caller's transaction; the
+sender job delivers them. An anonymous complaint's texts never name the reporter.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import i18n
+from core import deadlines
+from models import OPD_ROLES, ROLE_MAIN_ADMIN, VILLAGE_ROLES, Complaint, Official, Opd, Photo, StatusChange
+from services import outbox, runtime
+from services.status_door import format_due
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A Telegram chat that should hear about a complaint, in its reader's language."""
+
+    chat_id: int
+    lang: str
+    label: str
+
+
+def panel_link(complaint_id: int) -> str:
+    """The panel page of one complaint (served by the panel's complaint view)."""
+    return f"{runtime.config().PANEL_URL.rstrip('/')}/admin/complaint/details/?id={complaint_id}"
+
+
+# --- recipients ---------------------------------------------------------------------------------
+def office_recipients(opd_id: int | None, desa_id: int | None) -> list[Recipient]:
+    """The office's notice chat and every active linked official of that office."""
+    default = runtime.config().DEFAULT_LANGUAGE
+    found: list[Recipient] = []
+    if opd_id:
+        opd = Opd.get_or_none(Opd.id == opd_id)
+        if opd is not None and opd.active and opd.telegram_chat_id:
+            found.append(Recipient(opd.telegram_chat_id, default, str(opd)))
+        found += _officials((Official.opd == opd_id) & Official.role.in_(OPD_ROLES + (ROLE_MAIN_ADMIN,)))
+    elif desa_id:
+        found += _officials((Official.desa == desa_id) & Official.role.in_(VILLAGE_ROLES))
+    return _unique(found)
+
+
+def main_admin_recipients() -> list[Recipient]:
+    """Main admins with a linked Telegram account and the main-admin office's chat."""
+    default = runtime.config().DEFAULT_LANGUAGE
+    found = [Recipient(o.telegram_chat_id, default, str(o))
+             for o in Opd.select().where(Opd.is_main_admin, Opd.active, Opd.telegram_chat_id.is_null(False))]
+    found += _officials(Official.role == ROLE_MAIN_ADMIN)
+    return _unique(found)
+
+
+def leadership_recipients() -> list[Recipient]:
+    """The leadership chat from LEADERSHIP_CHAT_ID (none when empty or not a chat id)."""
+    cfg = runtime.config()
+    raw = (cfg.LEADERSHIP_CHAT_ID or "").strip()
+    if not raw:
+        return []
+    try:
+        return [Recipient(int(raw), cfg.DEFAULT_LANGUAGE, "leadership")]
+    except ValueError:
+        log.error("LEADERSHIP_CHAT_ID %r is not a Telegram chat id; leadership messages skipped", raw)
+        return []
+
+
+def _officials(condition) -> list[Recipient]:
+    query = Official.select().where(condition, Official.active, Official.telegram_chat_id.is_null(False))
+    return [Recipient(o.telegram_chat_id, o.language, str(o)) for o in query.order_by(Official.id)]
+
+
+def _unique(recipients: list[Recipient]) -> list[Recipient]:
+    seen: set[int] = set()
+    return [r for r in recipients if not (r.chat_id in seen or seen.add(r.chat_id))]
+
+
+# --- pieces of text ----------------------------------------------------------------------------
+def place_text(complaint: Complaint, lang: str) -> str:
+    """Village and kecamatan, else the typed address, escaped for HTML."""
+    desa = complaint.assigned_desa if complaint.assigned_desa_id and not complaint.desa_id else complaint.desa
+    if desa is not None:
+        return outbox.escape(f"{desa}, {desa.kecamatan}")
+    if complaint.address_text:
+        return outbox.escape(complaint.address_text[:200])
+    return i18n.t("worker.place.unknown", lang)
+
+
+def category_text(complaint: Complaint, lang: str) -> str:
+    if complaint.category is None:
+        return i18n.t("worker.category.unknown", lang)
+    return outbox.escape(complaint.category.name(lang))
+
+
+def reporter_line(complaint: Complaint, lang: str) -> str:
+    """Who reported it; withheld for anonymous complaints."""
+    if complaint.is_anonymous:
+        return i18n.t("worker.notice.anonymous", lang)
+    if complaint.filed_by_official is not None:
+        return i18n.t("worker.notice.village_head", lang, reporter=outbox.escape(str(complaint.filed_by_official)))
+    if complaint.reporter is not None:
+        return i18n.t("worker.notice.reporter", lang, reporter=outbox.escape(str(complaint.reporter)))
+    return i18n.t("worker.notice.anonymous", lang)
+
+
+def short_description(complaint: Complaint, limit: int = 600) -> str:
+    text = " ".join((complaint.description or "").split())
+    return outbox.escape(text if len(text) <= limit else text[:limit].rstrip() + "…")
+
+
+def first_photo_path(complaint: Complaint) -> str:
+    photo = (Photo.select().where(Photo.complaint == complaint, Photo.kind == "report", Photo.path != "")
+             .order_by(Photo.id).first())
+    return photo.path if photo else ""
+
+
+def office_summary(complaint: Complaint, lang: str) -> list[str]:
+    """Category and place lines shared by notices, reminders and escalations."""
+    return [i18n.t("worker.notice.category", lang, category=category_text(complaint, lang)),
+            i18n.t("worker.notice.place", lang, place=place_text(complaint, lang))]
+
+
+# --- notices to the office -----------------------------------------------------------------------
+def notice_text(complaint: Complaint, lang: str, forward_note: str | None = None) -> str:
+    """The office's notice; `forward_note` (None: a new complaint) marks a disposisi."""
+    office = outbox.escape(complaint.office_name)
+    key = "worker.notice.assigned" if forward_note is None else "worker.notice.forwarded"
+    lines = [i18n.t(key, lang, code=complaint.tracking_code, office=office), ""]
+    lines += office_summary(complaint, lang)
+    lines.append(reporter_line(complaint, lang))
+    lines += ["", f"<i>{short_description(complaint)}</i>", ""]
+    if forward_note:
+        lines += [i18n.t("worker.notice.forward_note", lang, note=outbox.escape(forward_note[:500])), ""]
+    lines.append(i18n.t("worker.notice.respond_by", lang, due=format_due(complaint.response_due_at, lang)))
+    lines.append(i18n.t("worker.notice.link", lang, link=panel_link(complaint.id)))
+    return "\n".join(lines)
+
+
+def write_office_notices(complaint: Complaint, history: StatusChange, forward_note: str | None = None) -> int:
+    """Outbox rows telling the office (chat and officials) about a complaint just assigned to it."""
+    photo = first_photo_path(complaint)
+    location = (complaint.latitude, complaint.longitude) if complaint.latitude is not None else None
+    count = 0
+    for r in office_recipients(complaint.assigned_opd_id, complaint.assigned_desa_id):
+        row = outbox.add_message(
+            r.chat_id, notice_text(complaint, r.lang, forward_note), kind="notice", complaint=complaint,
+            recipient_label=r.label[:120], photo_path=photo, location=location,
+            dedupe_key=f"notice:{history.id}:{r.chat_id}")
+        count += row is not None
+    return count
+
+
+# --- reminders and escalations ----------------------------------------------------------------------
+def reminder_text(complaint: Complaint, phase: str, due, now, lang: str) -> str:
+    head = i18n.t(f"worker.reminder.{phase}", lang, code=complaint.tracking_code, due=format_due(due, lang),
+                  remaining=deadlines.humanize_remaining(due, now, lang))
+    return "\n".join([head, ""] + office_summary(complaint, lang)
+                     + [i18n.t("worker.notice.link", lang, link=panel_link(complaint.id))])
+
+
+def overdue_text(complaint: Complaint, phase: str, due, now, lang: str, to_office: bool) -> str:
+    key = f"worker.overdue.office.{phase}" if to_office else f"worker.escalation.{phase}"
+    head = i18n.t(key, lang, code=complaint.tracking_code, due=format_due(due, lang),
+                  late=deadlines.humanize_remaining(due, now, lang),
+                  office=outbox.escape(complaint.office_name or "-"))
+    return "\n".join([head, ""] + office_summary(complaint, lang)
+                     + [i18n.t("worker.notice.link", lang, link=panel_link(complaint.id))])
+
+
+def write_reminder(complaint: Complaint, phase: str, due, now, mark_key: str) -> int:
+    """Remind the office of a deadline coming up; one row per chat, deduplicated by the mark."""
+    count = 0
+    for r in office_recipients(complaint.assigned_opd_id, complaint.assigned_desa_id):
+        row = outbox.add_message(r.chat_id, reminder_text(complaint, phase, due, now, r.lang), kind="reminder",
+                                 complaint=complaint, recipient_label=r.label[:120],
+                                 dedupe_key=f"{mark_key}:{complaint.id}:{r.chat_id}")
+        count += row is not None
+    return count
+
+
+def write_escalation(complaint: Complaint, phase: str, due, now, mark_key: str) -> int:
+    """Tell the office it is late, and the main admin and leadership that it is."""
+    count = 0
+    groups = ((office_recipients(complaint.assigned_opd_id, complaint.assigned_desa_id), True, "reminder"),
+              (main_admin_recipients() + leadership_recipients(), False, "escalation"))
+    told: set[int] = set()
+    for recipients, to_office, kind in groups:
+        for r in recipients:
+            if r.chat_id in told:
+                continue
+            told.add(r.chat_id)
+            row = outbox.add_message(r.chat_id, overdue_text(complaint, phase, due, now, r.lang, to_office),
+                                     kind=kind, complaint=complaint, recipient_label=r.label[:120],
+                                     dedupe_key=f"{mark_key}:{complaint.id}:{r.chat_id}")
+            count += row is not None
+    return count

@@ -1,0 +1,117 @@
+"""One rate limit for every worker process together, kept in Redis.
+
+Telegram allows about 30 messages a second over all chats, about one a second to one chat
+(short bursts are tolerated) and 20 a minute to one group. Each limit is a GCRA bucket
+(generic cell rate algorithm: one "theoretical arrival time" per key) checked and taken
+atomically by one Lua script, on Redis's own clock so that all machines agree. A 429's
+retry_after pauses the chat (or the whole bot) for every process.
+
+Group limits are set so that no 60-second window ever holds more than
+SEND_PER_GROUP_PER_MINUTE messages (burst + rate x 60 <= limit), the global one so that no
+second holds more than SEND_GLOBAL_PER_SECOND.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis import Redis
+
+PRIVATE_BURST = 3
+GROUP_BURST = 5
+# Our clock is not Telegram's, and a request takes a moment to arrive: a tenth of slack keeps
+# a message granted right at the edge from landing just before Telegram's own edge.
+SLACK = 1.1
+
+# KEYS: bucket keys. ARGV: for each key its interval and tolerance in microseconds; an
+# interval of 0 marks a pause key (its value is the moment the pause ends), checked only.
+_ACQUIRE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local wait = 0
+local tats = {}
+for i, key in ipairs(KEYS) do
+  local interval = tonumber(ARGV[2 * i - 1])
+  local tolerance = tonumber(ARGV[2 * i])
+  local tat = tonumber(redis.call('GET', key) or '0')
+  if tat < now then tat = now end
+  tats[i] = tat
+  local need = tat - tolerance - now
+  if interval == 0 then need = tat - now end
+  if need > wait then wait = need end
+end
+if wait > 0 then return wait end
+for i, key in ipairs(KEYS) do
+  local interval = tonumber(ARGV[2 * i - 1])
+  if interval > 0 then
+    local tat = tats[i] + interval
+    redis.call('SET', key, tostring(tat), 'PX', math.floor((tat - now) / 1000) + 1000)
+  end
+end
+return 0
+"""
+
+_PAUSE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local untill = now + tonumber(ARGV[1])
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if untill > current then
+  redis.call('SET', KEYS[1], tostring(untill), 'PX', math.floor(tonumber(ARGV[1]) / 1000) + 1000)
+end
+return 1
+"""
+
+
+@dataclass(frozen=True)
+class Bucket:
+    key: str
+    interval_us: int     # one message per interval
+    tolerance_us: int    # how far ahead of schedule a burst may run: (burst - 1) x interval
+
+
+def _bucket(key: str, per_second: float, burst: int) -> Bucket:
+    interval = int(1_000_000 * SLACK / per_second)
+    return Bucket(key, interval, max(0, burst - 1) * interval)
+
+
+class RateLimiter:
+    """Shared Telegram send limits; `acquire` takes one message or says how long to wait."""
+
+    def __init__(self, redis: Redis, config):
+        self.redis = redis
+        self.prefix = f"{config.QUEUE_PREFIX}:rl"
+        self.global_per_second = config.SEND_GLOBAL_PER_SECOND
+        self.chat_per_second = config.SEND_PER_CHAT_PER_SECOND
+        self.group_per_minute = config.SEND_PER_GROUP_PER_MINUTE
+        self._acquire = redis.register_script(_ACQUIRE)
+        self._pause = redis.register_script(_PAUSE)
+
+    def buckets(self, chat_id: int) -> list[Bucket]:
+        """The buckets one message to chat_id draws from (negative ids are groups and channels)."""
+        g_burst = max(1, self.global_per_second // 5)
+        found = [_bucket(f"{self.prefix}:global", max(1, self.global_per_second - g_burst), g_burst)]
+        if chat_id < 0:
+            burst = min(GROUP_BURST, max(1, self.group_per_minute - 1))
+            rate = max(1, self.group_per_minute - burst) / 60.0
+            found.append(_bucket(f"{self.prefix}:group:{chat_id}", rate, burst))
+        else:
+            found.append(_bucket(f"{self.prefix}:chat:{chat_id}", self.chat_per_second, PRIVATE_BURST))
+        return found
+
+    def acquire(self, chat_id: int) -> float:
+        """Take one message for chat_id: 0.0 when granted, else seconds to wait (nothing taken)."""
+        buckets = self.buckets(chat_id)
+        keys = [b.key for b in buckets] + [self._pause_key(None), self._pause_key(chat_id)]
+        args: list[int] = []
+        for b in buckets:
+            args += [b.interval_us, b.tolerance_us]
+        args += [0, 0, 0, 0]
+        wait_us = int(self._acquire(keys=keys, args=args))
+        return wait_us / 1_000_000
+
+    def pause(self, chat_id: int | None, seconds: float) -> None:
+        """Nobody sends to chat_id (None: to anyone) for `seconds` (Telegram's retry_after)."""
+        self._pause(keys=[self._pause_key(chat_id)], args=[int(seconds * 1_000_000)])
+
+    def _pause_key(self, chat_id: int | None) -> str:
+        return f"{self.prefix}:pause:{'all' if chat_id is None else chat_id}"

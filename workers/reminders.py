@@ -1,0 +1,175 @@
+"""Reminders before a deadline and escalation after it (the periodic deadline sweep).
+
+Two deadlines are watched: the first response (statuses in which the office still owes
+one) and the resolution. Before a deadline, at the configured points (REMINDER_FRACTIONS of
+the time given, REMINDER_HOURS_BEFORE the end), the office is reminded; once it has passed
+with no answer, the complaint escalates: the office, the main admin and the leadership
+chat are told, a history note is written and `escalation_level` rises (1: response
+deadline missed, 2: resolution deadline missed; the status door resets it when the
+complaint moves to another office or is reopened).
+
+Each reminder happens once, even with the sweep running every minute on several workers:
+a ReminderMark (complaint, key) row is inserted first, and only the worker whose insert
+succeeds writes the messages, in the same transaction. Keys carry the deadline, so a new
+deadline (disposisi, reopening) gets its own reminders.
+
+Cost: the sweep reads only complaints not yet escalated whose deadline falls within the
+reminder lead time (index on status + deadline), not every open complaint.
+"""
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from peewee import IntegrityError, PostgresqlDatabase, fn
+
+import i18n
+from core import deadlines, status as st
+from models import Category, Complaint, ReminderMark, StatusChange, db, utcnow
+from services import runtime
+from services.status_door import add_note
+from services.tx import transaction
+from workers import notices
+
+log = logging.getLogger(__name__)
+
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One deadline a complaint can miss."""
+
+    name: str                 # "response" | "resolution" (also the message keys' suffix)
+    due_field: str
+    done_field: str
+    hours_field: str          # the category's hours, for the lead time
+    statuses: frozenset
+    level: int                # escalation level once this deadline is missed
+
+
+PHASES = (
+    Phase("response", "response_due_at", "first_response_at", "response_hours",
+          frozenset({st.ASSIGNED, st.REOPENED}), 1),
+    Phase("resolution", "resolution_due_at", "resolved_at", "resolution_hours",
+          frozenset({st.ASSIGNED, st.IN_PROGRESS, st.REOPENED}), 2),
+)
+
+
+def sweep_deadlines(now: datetime | None = None) -> dict[str, int]:
+    """Send the reminders and escalations that are due; returns how many of each."""
+    now = now or utcnow()
+    done = {"reminders": 0, "escalations": 0}
+    for phase in PHASES:
+        candidates = list(_candidates(phase, now))
+        marks = _marks([c.id for c in candidates])
+        for complaint in candidates:
+            result = _check(complaint, phase, now, marks)
+            if result:
+                done[result] += 1
+    return done
+
+
+def lead_time(phase: Phase) -> timedelta:
+    """How long before its deadline a complaint may need its first reminder."""
+    cfg = runtime.config()
+    default = cfg.RESPONSE_HOURS if phase.name == "response" else cfg.RESOLUTION_HOURS
+    longest = max(Category.select(fn.MAX(getattr(Category, phase.hours_field))).scalar() or 0, default)
+    if cfg.WORKING_DAYS:
+        # Working days stretch over weekends and holiday runs (Lebaran's cuti bersama).
+        longest = math.ceil(longest / 24) * 24 * 7 / 5 + 12 * 24
+    hours = [(1 - f) * longest for f in cfg.REMINDER_FRACTIONS] + list(cfg.REMINDER_HOURS_BEFORE)
+    return timedelta(hours=max(hours + [0]))
+
+
+def _candidates(phase: Phase, now: datetime):
+    due = getattr(Complaint, phase.due_field)
+    done = getattr(Complaint, phase.done_field)
+    return (Complaint.select()
+            .where(Complaint.status.in_(sorted(phase.statuses)), due.is_null(False), due <= now + lead_time(phase),
+                   done.is_null(True), Complaint.escalation_level < phase.level)
+            .order_by(due).limit(BATCH))
+
+
+def _marks(ids: list[int]) -> set[tuple[int, str]]:
+    if not ids:
+        return set()
+    rows = ReminderMark.select(ReminderMark.complaint, ReminderMark.key).where(ReminderMark.complaint.in_(ids))
+    return {(r.complaint_id, r.key) for r in rows}
+
+
+def mark_key(phase: Phase, due: datetime, label: str) -> str:
+    return f"{phase.name}:{due:%Y%m%dT%H%M%S}:{label}"
+
+
+def _check(complaint: Complaint, phase: Phase, now: datetime, marks: set) -> str | None:
+    due = getattr(complaint, phase.due_field)
+    if now >= due:
+        key = mark_key(phase, due, "overdue")
+        return "escalations" if (complaint.id, key) not in marks and _escalate(complaint, phase, now, key) else None
+    cfg = runtime.config()
+    points = deadlines.reminder_points(_cycle_start(complaint), due, cfg.REMINDER_FRACTIONS,
+                                       cfg.REMINDER_HOURS_BEFORE)
+    passed = [mark_key(phase, due, label) for label, moment in points if moment <= now]
+    if not passed or (complaint.id, passed[-1]) in marks:
+        return None
+    # Only the latest point is sent (after an outage the earlier ones are stale); all are marked.
+    return "reminders" if _remind(complaint, phase, now, passed) else None
+
+
+def _cycle_start(complaint: Complaint) -> datetime:
+    """When the office's current clock started: its assignment, or the last reopening."""
+    if complaint.status == st.REOPENED:
+        last = (StatusChange.select(fn.MAX(StatusChange.created_at))
+                .where(StatusChange.complaint == complaint, StatusChange.to_status == st.REOPENED).scalar())
+        if last:
+            return last
+    return complaint.assigned_at or complaint.created_at
+
+
+def _remind(complaint: Complaint, phase: Phase, now: datetime, keys: list[str]) -> bool:
+    with transaction():
+        fresh = _still_owed(complaint, phase)
+        if fresh is None or not _mark(complaint.id, keys[-1]):
+            return False
+        for key in keys[:-1]:
+            _mark(complaint.id, key)
+        notices.write_reminder(fresh, phase.name, getattr(fresh, phase.due_field), now, keys[-1])
+    return True
+
+
+def _escalate(complaint: Complaint, phase: Phase, now: datetime, key: str) -> bool:
+    with transaction():
+        fresh = _still_owed(complaint, phase)
+        if fresh is None or not _mark(complaint.id, key):
+            return False
+        (Complaint.update(escalation_level=phase.level)
+         .where(Complaint.id == complaint.id, Complaint.escalation_level < phase.level).execute())
+        notices.write_escalation(fresh, phase.name, getattr(fresh, phase.due_field), now, key)
+        add_note(complaint.id, i18n.t(f"worker.escalation.note.{phase.name}", runtime.config().DEFAULT_LANGUAGE))
+    log.info("complaint %s escalated: %s deadline missed", complaint.tracking_code, phase.name)
+    return True
+
+
+def _still_owed(complaint: Complaint, phase: Phase) -> Complaint | None:
+    """The complaint re-read under lock, if the office still owes what the sweep saw it owe."""
+    query = Complaint.select().where(Complaint.id == complaint.id)
+    if isinstance(db.obj, PostgresqlDatabase):
+        query = query.for_update()
+    fresh = query.get_or_none()
+    if (fresh is None or fresh.status not in phase.statuses or getattr(fresh, phase.done_field) is not None
+            or getattr(fresh, phase.due_field) != getattr(complaint, phase.due_field)):
+        return None
+    return fresh
+
+
+def _mark(complaint_id: int, key: str) -> bool:
+    """Insert the mark; False when another worker already did (each reminder once)."""
+    try:
+        with db.atomic():
+            ReminderMark.create(complaint=complaint_id, key=key)
+        return True
+    except IntegrityError:
+        return False

@@ -1,0 +1,118 @@
+"""Periodic sweeps that finish work a lost job left behind, and automatic closing.
+
+Jobs are queued after their transaction commits; when Redis was down at that moment, or a
+worker died holding a job, the rows are still there and these sweeps queue the work again.
+Every job they queue is idempotent, so queueing one twice is harmless.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime, timedelta
+
+import i18n
+from core import status as st
+from models import (OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENDING, Complaint, OutboundMessage, utcnow)
+from services import outbox, runtime
+from services.status_door import Change, change_status
+from workers import enqueue
+from workers.claims import Claim
+from workers.sender import claims
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+
+
+# --- the outbox ---------------------------------------------------------------------------------
+def sweep_outbox(now: datetime | None = None) -> dict[str, int]:
+    """Re-queue pending rows whose job was lost, and recover rows whose sender died."""
+    now = now or utcnow()
+    stale = timedelta(seconds=runtime.config().OUTBOX_STALE_SECONDS)
+    pending = [r.id for r in OutboundMessage.select(OutboundMessage.id)
+               .where(OutboundMessage.state == OUTBOX_PENDING, OutboundMessage.next_attempt_at <= now - stale)
+               .order_by(OutboundMessage.next_attempt_at).limit(BATCH)]
+    recovered = [row.id for row in OutboundMessage.select()
+                 .where(OutboundMessage.state == OUTBOX_SENDING, OutboundMessage.claimed_at <= now - stale)
+                 .order_by(OutboundMessage.claimed_at).limit(BATCH)
+                 if recover_stale(row, now)]
+    if pending or recovered:
+        enqueue.send_messages(pending + recovered)
+    return {"requeued": len(pending), "recovered": len(recovered)}
+
+
+def recover_stale(row: OutboundMessage, now: datetime) -> bool:
+    """Take a dead sender's row back (rules in workers.claims); True when it should be sent."""
+    cl = claims()
+    stale_before = time.time() - (utcnow() - now).total_seconds() - runtime.config().OUTBOX_STALE_SECONDS
+    phase = cl.recover(row.id, row.claimed_at, stale_before)
+    claim = Claim(row.id, row.claimed_at, 0, [])
+    if phase in ("claimed", "calling", "idle"):
+        # "calling": the part in flight now counts as delivered; the rest still goes out.
+        cl.write(claim, state=OUTBOX_PENDING, next_attempt_at=min(now, utcnow()), attempts=OutboundMessage.attempts - 1,
+                 last_error=f"recovered from a stopped sender ({phase})")
+        log.warning("outbox message %s recovered from a stopped sender (%s)", row.id, phase)
+        return True
+    if phase == "missing":
+        cl.write(claim, state=OUTBOX_FAILED,
+                 last_error="delivery unknown: its sender stopped and the progress record is gone; not resent")
+        log.error("outbox message %s: sender stopped, progress unknown; marked failed", row.id)
+    return False  # "alive" or "other": somebody holds it
+
+
+# --- complaints nobody assigned ---------------------------------------------------------------------
+def sweep_unassigned(now: datetime | None = None) -> int:
+    """Queue assignment again for complaints still new (or forwarded) after a while."""
+    now = now or utcnow()
+    before = now - timedelta(seconds=runtime.config().OUTBOX_STALE_SECONDS)
+    waiting = (Complaint.select(Complaint.id)
+               .where(((Complaint.status == st.NEW) & (Complaint.routing_problem == "") & (Complaint.created_at <= before))
+                      | ((Complaint.status == st.FORWARDED) & (Complaint.updated_at <= before)
+                         & (Complaint.assigned_opd.is_null(False) | Complaint.assigned_desa.is_null(False))))
+               .order_by(Complaint.created_at).limit(BATCH))
+    ids = [c.id for c in waiting]
+    for complaint_id in ids:
+        enqueue.assign_complaint(complaint_id)
+    return len(ids)
+
+
+# --- closing what the reporter did not confirm ------------------------------------------------------
+class _Rated(Exception):
+    """The reporter rated the complaint while the sweep was closing it: leave it."""
+
+
+def sweep_auto_close(now: datetime | None = None) -> int:
+    """Close resolved complaints the reporter did not rate within AUTO_CLOSE_DAYS."""
+    now = now or utcnow()
+    cfg = runtime.config()
+    due = (Complaint.select(Complaint.id)
+           .where(Complaint.status == st.RESOLVED, Complaint.resolved_at <= now - timedelta(days=cfg.AUTO_CLOSE_DAYS),
+                  Complaint.rating.is_null(True))
+           .order_by(Complaint.resolved_at).limit(BATCH))
+    closed = 0
+    for row in due:
+        try:
+            _close(row.id, now)
+            closed += 1
+        except (st.TransitionError, _Rated):
+            continue  # reopened, rated or closed meanwhile (another worker, the reporter)
+    return closed
+
+
+def _close(complaint_id: int, now: datetime) -> None:
+    cfg = runtime.config()
+    note = i18n.t("worker.autoclose.note", cfg.DEFAULT_LANGUAGE, days=cfg.AUTO_CLOSE_DAYS)
+
+    def tell_reporter(complaint: Complaint, history) -> None:
+        if complaint.rating is not None:
+            raise _Rated()
+        reporter = complaint.reporter
+        if reporter is None:
+            return
+        text = i18n.t("worker.autoclose.reporter", reporter.language, code=complaint.tracking_code,
+                      days=cfg.AUTO_CLOSE_DAYS, reopen_days=cfg.REOPEN_WINDOW_DAYS)
+        outbox.add_message(reporter.chat_id, text, kind="status", complaint=complaint,
+                           recipient_label=i18n.t("actor.reporter"), dedupe_key=f"status:{history.id}:reporter")
+
+    change_status(complaint_id, Change(st.CLOSED, note=note, actor_label=i18n.t("actor.system"),
+                                       notify_reporter=False, also=tell_reporter), now=now)
