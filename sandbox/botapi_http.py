@@ -100,10 +100,12 @@ class BotApiServer:
         self._webhook_task: asyncio.Task | None = None
 
     # --- lifecycle -------------------------------------------------------------------------
-    def start(self, port: int = 0) -> None:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", port))
+    def start(self, port: int = 0, sock: socket.socket | None = None) -> None:
+        """Serve on 127.0.0.1:port, or on `sock` already bound (and listening) by the caller."""
+        if sock is None:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(("127.0.0.1", port))
         self.port = sock.getsockname()[1]
         self._stopping = False
         self._loop = asyncio.new_event_loop()

@@ -19,11 +19,19 @@ if [ ! -f instance/demo-logins.txt ]; then
   chmod 600 instance/demo-logins.txt
 fi
 
-processes=(web worker clock)
-if [ -n "${TELEGRAM_BOT_TOKEN:-}" ]; then
-  processes+=(bot)
-else
-  python -m bot || true   # explains what it needs
+processes=(web worker clock bot)
+env_files=".env"
+if [ -z "${TELEGRAM_BOT_TOKEN:-}" ]; then
+  # No token: the sandbox (a local Telegram, sandbox/) stands in, and the real bot and worker
+  # talk to it through TELEGRAM_API_URL. With a token, nothing of the sandbox runs.
+  export SANDBOX_API_PORT="${SANDBOX_API_PORT:-8081}" SANDBOX_CHAT_PORT="${SANDBOX_CHAT_PORT:-8080}"
+  export PANEL_URL="${PANEL_URL:-http://127.0.0.1:$WEB_PORT}"
+  python -m sandbox env > instance/sandbox.env   # TELEGRAM_BOT_TOKEN=<local token>, TELEGRAM_API_URL
+  set -a && source instance/sandbox.env && set +a
+  env_files=".env,instance/sandbox.env"           # honcho reads .env again: the sandbox's values win
+  processes+=(sandbox)
+  say "no TELEGRAM_BOT_TOKEN: running the sandbox, a local Telegram"
+  say "sandbox chat: http://127.0.0.1:$SANDBOX_CHAT_PORT  (talk to the bot as simulated Telegram users)"
 fi
-say "panel: http://127.0.0.1:$WEB_PORT  (demo logins: instance/demo-logins.txt)"
-exec honcho start -f Procfile "${processes[@]}"
+say "panel: http://127.0.0.1:$WEB_PORT/admin/  (demo logins: instance/demo-logins.txt)"
+exec honcho start -f Procfile -e "$env_files" "${processes[@]}"

@@ -1,0 +1,195 @@
+"""The sandbox end to end in a real browser: a resident files a complaint with photos and a
+location picked on the map through the chat page, the worker routes it, an official marks it
+in progress in the panel, and the message reaches the chat page.
+
+Real bot (polling the sandbox's Bot API server), real RQ worker (burst), real panel served
+from a thread, headless Debian Chromium driven by Playwright. Skipped when Chromium or
+Playwright is missing, unless WADUL_REQUIRE_BROWSER=1 (then it fails).
+"""
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+import models
+from core import status as st
+from models import Complaint, Desa, Photo
+from sandbox.botapi import sample_jpeg
+from sandbox.server import ChatPageThread
+from sandbox.settings import SandboxSettings
+from tests.factories import PASSWORD, make_official
+from tests.sandboxkit import botapi  # noqa: F401 - overrides conftest's: the sandbox's server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+NOTE = "Tim survei datang besok pagi."
+
+pytestmark = pytest.mark.browser
+pytest_plugins = ("tests.botfixtures",)  # the `bot` fixture
+
+
+def _require_browser() -> None:
+    missing = None
+    if not os.path.exists(CHROMIUM):
+        missing = f"{CHROMIUM} is not installed (apt-get install chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            missing = "Playwright for Python is not installed (pip install -r requirements.txt)"
+    if missing and os.environ.get("WADUL_REQUIRE_BROWSER") == "1":
+        pytest.fail(missing)
+    if missing:
+        pytest.skip(missing)
+
+
+@pytest.fixture
+def live_panel(telegram):
+    """The panel on 127.0.0.1 from a thread, as gunicorn would serve it."""
+    _require_browser()
+    from werkzeug.serving import make_server
+
+    from panel import create_app
+
+    server = make_server("127.0.0.1", 0, create_app(telegram.with_(TILE_URL="")), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def chat_url(botapi, live_panel):
+    """The sandbox chat page next to the Bot API server the bot polls; no tile server in tests."""
+    with ChatPageThread(botapi, SandboxSettings(panel_url=live_panel, tile_url="")) as page:
+        yield page.url
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _page(browser, name: str):
+    page = browser.new_page(viewport={"width": 1300, "height": 950}, locale="id-ID")
+    page.set_default_timeout(15000)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.errors = errors
+    page.shot = lambda label: _screenshot(page, f"{name}-{label}")
+    return page
+
+
+def _screenshot(page, name: str) -> None:
+    folder = os.environ.get("WADUL_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=os.path.join(folder, f"{name}.png"))
+
+
+def _bot_said(chat, fragment: str):
+    chat.locator(".message.incoming .text", has_text=fragment).last.wait_for()
+
+
+def _tap(chat, label: str) -> None:
+    chat.locator(".inline-button:not(.pending)", has_text=label).last.click()
+
+
+def file_through_the_chat_page(page, village: Desa) -> None:
+    """Siti files a road complaint with two photos and a point clicked on the map."""
+    page.fill("#new-user input[name=first_name]", "Siti")
+    page.click("#new-user button[type=submit]")
+    chat = page.locator(".chat")
+    chat.locator(".start-button").click()
+    _tap(chat, "Buat aduan")
+    _tap(chat, "Infrastruktur")
+    _tap(chat, "Jalan rusak")
+    _bot_said(chat, "Langkah 2/5")
+    chat.locator(".composer-input").fill("Jalan berlubang besar di depan SD Negeri 3, bahaya untuk motor.")
+    chat.locator(".composer-input").press("Enter")
+    _bot_said(chat, "Langkah 3/5")
+    chat.locator(".file-input").set_input_files([
+        {"name": "lubang-1.jpg", "mimeType": "image/jpeg", "buffer": sample_jpeg(800, 600, (40, 110, 190))},
+        {"name": "lubang-2.jpg", "mimeType": "image/jpeg", "buffer": sample_jpeg(600, 800, (190, 110, 40))}])
+    assert chat.locator(".attachments .thumbs img").count() == 2
+    chat.locator(".send").click()
+    chat.locator(".inline-button", has_text="Selesai (2").wait_for()
+    _tap(chat, "Selesai (2")
+    _bot_said(chat, "Langkah 4/5")
+
+    chat.locator(".keyboard-button", has_text="Kirim lokasi").click()
+    page.wait_for_selector("#pick-map.regions-ready")
+    page.evaluate("([lat, lon]) => window.wadulSandbox.picker.focus(lat, lon)",
+                  [village.centroid_lat, village.centroid_lon])
+    box = page.locator("#pick-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert "Sungai Putri" in page.inner_text("#map-dialog .place-name")
+    page.shot("map")
+    page.click("#map-dialog .send-location")
+    _bot_said(chat, "Langkah 5/5")
+    assert chat.locator(".reply-keyboard").is_hidden()
+    _tap(chat, "Lanjut")
+    _tap(chat, "Kirim")
+    _bot_said(chat, "Aduan Anda sudah kami terima")
+
+
+def mark_in_progress_in_the_panel(page, panel_url: str, complaint: Complaint) -> None:
+    """DPUTR staff log in, open the complaint and accept it with a note."""
+    staff = make_official(models.ROLE_OPD_STAFF)
+    page.goto(f"{panel_url}/admin/complaint/")
+    page.fill("#username", staff.username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/complaint/")
+    page.click(f"text={complaint.tracking_code}")
+    page.wait_for_url("**/admin/complaint/details/**")
+    page.fill("textarea[name='accept-note']", NOTE)
+    page.click("form[data-action='accept'] button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    page.shot("panel")
+
+
+def test_a_complaint_filed_in_the_chat_page_is_answered_from_the_panel(chat_url, live_panel, browser, bot,
+                                                                       botapi, telegram, run_worker):
+    village = Desa.get(Desa.code == "61.04.01.2011")
+    chat_page = _page(browser, "sandbox")
+    chat_page.goto(chat_url)
+    chat_page.wait_for_selector("body[data-ready=true]")
+    file_through_the_chat_page(chat_page, village)
+
+    complaint = Complaint.select().order_by(Complaint.id.desc()).get()
+    assert complaint.reporter.telegram_id == botapi.users()[0].id
+    assert Photo.select().where(Photo.complaint == complaint).count() == 2
+    # A click at street level is within a pixel (a few metres) of the point aimed at.
+    assert complaint.latitude == pytest.approx(village.centroid_lat, abs=1e-4)
+    assert complaint.longitude == pytest.approx(village.centroid_lon, abs=1e-4)
+    chat = chat_page.locator(".chat")
+    album = chat.locator(".message.outgoing .photos.count-2 img")
+    assert album.count() == 2
+    chat_page.wait_for_function("imgs => imgs.every(i => i.complete && i.naturalWidth > 0)",
+                                arg=album.element_handles())
+    assert chat.locator(".message.outgoing .location-card .coord-link").inner_text().startswith("-1.59")
+
+    run_worker()  # routes it; the reporter is told which office has it
+    _bot_said(chat, "sudah diteruskan ke")
+    chat_page.shot("filed")
+
+    panel_page = _page(browser, "panel")
+    mark_in_progress_in_the_panel(panel_page, live_panel, complaint)
+    assert Complaint.get_by_id(complaint.id).status == st.IN_PROGRESS
+
+    run_worker()  # delivers the status change
+    update = chat.locator(".message.incoming .text", has_text=NOTE).last
+    update.wait_for()
+    assert "sedang diproses" in update.inner_text() and complaint.tracking_code in update.inner_text()
+    chat_page.shot("answered")
+    assert chat_page.inner_text("#calls-badge") == "0"
+    assert botapi.rejected_calls() == [] and chat_page.errors == [] and panel_page.errors == []
