@@ -244,7 +244,7 @@ def test_live_slow_sender_keeps_its_claim(telegram, botapi):
     siti = botapi.user()
     row = add(siti.id, "Lambat")
     cl = sender.claims()
-    claim = cl.claim(row.id)
+    assert cl.claim(row.id) is not None
     cl.redis.hset(cl.key(row.id), "beat", time.time() + 3600)  # it keeps beating
     stale_sweep()
     assert reload(row).state == "sending"

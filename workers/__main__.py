@@ -53,12 +53,14 @@ def _worker(args) -> int:
 def _preload() -> None:
     """Import the jobs and build the village index once, so that each forked work-horse
     starts with them (copy-on-write) instead of paying for them on every job."""
-    import workers.jobs  # noqa: F401 - imported for the work-horses
+    import importlib
+
     from peewee import DatabaseError
 
     from services import regions
     from workers import telegram_api
 
+    importlib.import_module("workers.jobs")
     telegram_api.tls_context()
     try:
         regions.village_index()
@@ -70,7 +72,7 @@ def _clock(args) -> int:
     from workers import clock
 
     if args.once:
-        queued = clock.tick(jobs=list(clock.EVERY_MINUTE + clock.EVERY_TEN_MINUTES + clock.EVERY_HOUR))
+        queued = clock.tick(jobs=clock.all_jobs())
         logging.getLogger(__name__).info("queued: %s", ", ".join(queued) or "nothing (Redis down?)")
         return 0 if queued else 1
     clock.run()

@@ -41,6 +41,10 @@ def due_jobs(now: datetime) -> list[str]:
     return jobs
 
 
+def all_jobs() -> list[str]:
+    return list(EVERY_MINUTE + EVERY_TEN_MINUTES + EVERY_HOUR)
+
+
 def tick(now: datetime | None = None, jobs: list[str] | None = None) -> list[str]:
     """Queue this minute's periodic jobs; returns the ones queued."""
     now = now or utcnow()
@@ -86,8 +90,7 @@ def run(stop: threading.Event | None = None) -> None:
     while not stop.is_set():
         try:
             if leader.hold():
-                # The first tick also makes the hourly jobs: a restarted clock catches up at once.
-                tick(jobs=None if not first else due_jobs(utcnow()) + list(EVERY_TEN_MINUTES + EVERY_HOUR))
+                tick(jobs=all_jobs() if first else None)  # a restarted clock catches up at once
                 first = False
             else:
                 log.debug("another clock is active; waiting")

@@ -56,6 +56,9 @@ def deliver(message_id: int) -> Outcome:
         return Outcome("pending", later=wait, detail="not due")
     wait = _wait_for_limit(row.chat_id)
     if wait:
+        # Recorded on the row too, so that the outbox sweep does not queue it again meanwhile.
+        (OutboundMessage.update(next_attempt_at=utcnow() + timedelta(seconds=wait))
+         .where(OutboundMessage.id == message_id, OutboundMessage.state == OUTBOX_PENDING).execute())
         return Outcome("pending", later=wait, detail="rate limit")
     claim = claims().claim(message_id)
     if claim is None:
