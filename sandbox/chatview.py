@@ -79,10 +79,16 @@ def present_keyboard(markup: dict | None) -> dict | None:
     """The reply keyboard under the input field: rows of buttons and the input placeholder."""
     if not markup:
         return None
-    rows = [[{"text": button["text"], "location": bool(button.get("request_location")),
-              "contact": bool(button.get("request_contact"))} for button in row] for row in markup["keyboard"]]
+    rows = [[_keyboard_button(button) for button in row] for row in markup["keyboard"]]
     return {"rows": rows, "placeholder": markup.get("input_field_placeholder", ""),
             "one_time": bool(markup.get("one_time_keyboard"))}
+
+
+def _keyboard_button(button: dict | str) -> dict:
+    if isinstance(button, str):  # the old Bot API form: a bare label
+        return {"text": button, "location": False, "contact": False}
+    return {"text": button["text"], "location": bool(button.get("request_location")),
+            "contact": bool(button.get("request_contact"))}
 
 
 def present_answers(answers: list[dict]) -> list[dict]:
@@ -105,5 +111,8 @@ def present_call(index: int, call: dict) -> dict:
 
 
 def _short(value: Any) -> Any:
+    """The value as sent, or its first characters (as text) when it is long."""
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= PARAM_PREVIEW else text[:PARAM_PREVIEW] + "…"
+    if len(text) <= PARAM_PREVIEW:
+        return value
+    return text[:PARAM_PREVIEW] + "…"

@@ -122,6 +122,8 @@ async def create_user(request: web.Request) -> web.Response:
     if not first_name:
         raise Refused("sandbox.err.name_needed")
     user_id = _user_id(api, body.get("id"))
+    if user_id == api.bot_user["id"]:
+        raise Refused("sandbox.err.bad_id")
     language = body.get("language_code") if body.get("language_code") in i18n.LANGUAGES else "id"
     user = api.user(user_id, first_name=first_name, last_name=clean(body.get("last_name"), 64) or None,
                     username=clean(body.get("username"), 32).lstrip("@") or None, language_code=language)

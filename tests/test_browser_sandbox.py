@@ -116,7 +116,10 @@ def file_through_the_chat_page(page, village: Desa) -> None:
     chat.locator(".composer-input").fill("Jalan berlubang besar di depan SD Negeri 3, bahaya untuk motor.")
     chat.locator(".composer-input").press("Enter")
     _bot_said(chat, "Langkah 3/5")
-    chat.locator(".file-input").set_input_files([
+    chat.locator(".attach").click()
+    with page.expect_file_chooser() as chooser:
+        chat.locator(".attach-photo").click()
+    chooser.value.set_files([
         {"name": "lubang-1.jpg", "mimeType": "image/jpeg", "buffer": sample_jpeg(800, 600, (40, 110, 190))},
         {"name": "lubang-2.jpg", "mimeType": "image/jpeg", "buffer": sample_jpeg(600, 800, (190, 110, 40))}])
     assert chat.locator(".attachments .thumbs img").count() == 2

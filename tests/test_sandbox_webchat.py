@@ -42,7 +42,7 @@ def error_key(response: httpx.Response) -> str:
 def test_users_are_made_listed_and_bad_ones_refused_with_a_catalogue_key(chat_page):
     assert error_key(chat_page.post("/api/users", json={"first_name": "  "})) == "sandbox.err.name_needed"
     assert error_key(chat_page.post("/api/users", content=b"nonsense")) == "sandbox.err.bad_request"
-    for bad in ("abc", 0, -5, 2**60):
+    for bad in ("abc", 0, -5, 2**60, chat_page.get("/api/info").json()["bot"]["id"]):
         assert error_key(chat_page.post("/api/users", json={"first_name": "X", "id": bad})) == "sandbox.err.bad_id"
 
     made = chat_page.post("/api/users", json={"first_name": "Siti", "last_name": "Aminah", "username": "@siti_a",
@@ -190,8 +190,12 @@ def test_rejected_calls_are_listed_from_a_cursor(chat_page, api_http):
         ("sendMessage", "malformed", 400), ("sendMessage", "refused", 400)]
     assert "Text buttons are unallowed" in listed["calls"][0]["description"]
     assert listed["calls"][1]["description"] == "Bad Request: chat not found"
-    assert json.loads(listed["calls"][0]["params"]["reply_markup"]) == {"inline_keyboard": [[{"text": "A"}]]}
+    assert listed["calls"][0]["params"] == {"chat_id": siti.id, "text": "x",
+                                            "reply_markup": {"inline_keyboard": [[{"text": "A"}]]}}
     assert listed["next"] == 3 and chat_page.get("/api/calls", params={"since": 3}).json() == {"next": 3, "calls": []}
+    bot_call(api_http, "sendMessage", chat_id=siti.id, text="y" * 5000)  # too long: refused
+    long_text = chat_page.get("/api/calls", params={"since": 3}).json()["calls"][0]["params"]["text"]
+    assert long_text == "y" * 300 + "…"
 
 
 def test_files_are_served_as_images_or_as_downloads_only(chat_page, api_http):
@@ -211,6 +215,14 @@ def test_files_are_served_as_images_or_as_downloads_only(chat_page, api_http):
     assert download.headers["content-type"] == "application/octet-stream"
     assert download.headers["content-disposition"] == "attachment" and download.content == page
     assert chat_page.get("/files/AgACAgIAAxkBAAInope").status_code == 404
+
+    media = [{"type": "photo", "media": "attach://one"}, {"type": "photo", "media": "attach://two", "caption": "b"}]
+    api_http.post("sendMediaGroup", data={"chat_id": str(siti.id), "media": json.dumps(media)},
+                  files={"one": ("1.jpg", sample_jpeg(320, 240), "image/jpeg"),
+                         "two": ("2.jpg", sample_jpeg(240, 320), "image/jpeg")})
+    album = siti.state()["messages"][-2:]
+    assert all(m["from_bot"] for m in album) and album[0]["media_group_id"] == album[1]["media_group_id"]
+    assert [chat_page.get(m["photo"]["url"]).headers["content-type"] for m in album] == ["image/jpeg"] * 2
 
 
 def test_the_page_its_assets_settings_texts_and_village_map(chat_page, botapi):

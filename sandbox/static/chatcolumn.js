@@ -40,11 +40,13 @@ export class ChatColumn {
       if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); this.submit(); }
     });
     input.addEventListener("input", () => this.fitInput());
-    this.q(".attach").addEventListener("click", () => this.q(".file-input").click());
+    // 📎 opens Telegram's attachment menu: a photo (several = an album) or a location.
+    this.q(".attach").addEventListener("click", () => this.toggle(".attach-menu"));
+    this.q(".attach-photo").addEventListener("click", () => { this.hide(".attach-menu"); this.q(".file-input").click(); });
+    this.q(".attach-location").addEventListener("click", () => { this.hide(".attach-menu"); this.shareLocation(); });
     this.q(".file-input").addEventListener("change", (event) => this.attach(event.target.files));
     this.q(".clear-attachments").addEventListener("click", () => this.clearAttachments());
-    this.q(".locate").addEventListener("click", () => this.shareLocation());
-    this.q(".menu-button").addEventListener("click", () => this.toggleMenu());
+    this.q(".menu-button").addEventListener("click", () => this.toggle(".command-menu"));
   }
 
   relabel() {
@@ -137,14 +139,18 @@ export class ChatColumn {
       const name = document.createElement("b");
       name.textContent = `/${command.command}`;
       item.append(name, ` ${command.description}`);
-      item.addEventListener("click", () => { menu.hidden = true; this.actions.sendText(`/${command.command}`); });
+      item.addEventListener("click", () => { this.hide(".command-menu"); this.actions.sendText(`/${command.command}`); });
       return item;
     }));
   }
 
-  toggleMenu() {
-    const menu = this.q(".command-menu");
+  toggle(selector) {
+    const menu = this.q(selector);
     menu.hidden = !menu.hidden;
+  }
+
+  hide(selector) {
+    this.q(selector).hidden = true;
   }
 
   showToasts(toasts) {

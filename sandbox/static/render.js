@@ -106,7 +106,8 @@ export function formattedText(text, entities, actions) {
 }
 
 function clock(unixSeconds) {
-  return new Date(unixSeconds * 1000).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  return new Date(unixSeconds * 1000).toLocaleTimeString(document.documentElement.lang, options);
 }
 
 function meta(message) {
