@@ -110,7 +110,7 @@ def test_429_retry_after_is_obeyed(telegram, botapi, run_worker):
     run_worker()
     row = reload(row)
     assert row.state == "pending" and "Too Many Requests" in row.last_error
-    assert 1.9 < seconds_after_call(row.next_attempt_at, sends(botapi, siti.id)[0]) < 2.5
+    assert 1.9 < seconds_after_call(row.next_attempt_at, sends(botapi, siti.id)[0]) < 4
     run_worker()  # too early: neither the row nor the chat may be tried yet
     assert len(sends(botapi, siti.id)) == 1
     wait_until(lambda: utcnow() >= reload(row).next_attempt_at, timeout=5)
@@ -132,10 +132,10 @@ def test_server_errors_retry_with_growing_delays(telegram, botapi, run_worker):
         current = reload(row)
         if current.state == "sent":
             break
-        delays.append(round(seconds_after_call(current.next_attempt_at, sends(botapi, siti.id)[-1])))
+        delays.append(seconds_after_call(current.next_attempt_at, sends(botapi, siti.id)[-1]))
         wait_until(lambda: utcnow() >= reload(row).next_attempt_at, timeout=5)
     assert reload(row).state == "sent" and reload(row).attempts == 3
-    assert delays == [1, 2]
+    assert 0.9 < delays[0] < 1.8 and 1.9 < delays[1] < 2.8  # 1 s, then 2 s
 
 
 def test_blocked_user_is_marked_failed_and_never_retried(telegram, botapi, run_worker):
