@@ -196,3 +196,61 @@ def test_a_complaint_filed_in_the_chat_page_is_answered_from_the_panel(chat_url,
     chat_page.shot("answered")
     assert chat_page.inner_text("#calls-badge") == "0"
     assert botapi.rejected_calls() == [] and chat_page.errors == [] and panel_page.errors == []
+
+
+@pytest.fixture
+def bare_chat_url(botapi):
+    """The chat page over the Bot API server alone (the test plays the bot with plain HTTP)."""
+    _require_browser()
+    with ChatPageThread(botapi, SandboxSettings(tile_url="")) as page:
+        yield page.url
+
+
+def test_the_page_draws_telegram_formatting_safely_and_keeps_chats_apart(bare_chat_url, browser, botapi):
+    import httpx
+
+    page = _page(browser, "formatting")
+    page.goto(bare_chat_url)
+    page.wait_for_selector("body[data-ready=true]")
+    for name in ("Ani", "Wati"):
+        page.fill("#new-user input[name=first_name]", name)
+        page.click("#new-user button[type=submit]")
+    ani, wati = page.locator(".chat").nth(0), page.locator(".chat").nth(1)
+    ani_id = int(ani.get_attribute("data-user-id"))
+    api = httpx.Client(base_url=f"{botapi.url}/bot{botapi.token}/", timeout=10)
+    html = ("👋 <b>Halo</b> <i>miring</i> <u>garis</u> <s>coret</s> <tg-spoiler>rahasia</tg-spoiler> "
+            "<code>K7RX-4AMT</code> <a href=\"https://example.org/x\">tautan</a>\n"
+            "&lt;img src=x onerror=\"window.hacked=1\"&gt; &lt;script&gt;window.hacked=2&lt;/script&gt;"
+            "<blockquote>kutipan</blockquote><pre>blok</pre>")
+    sent = api.post("sendMessage", data={"chat_id": ani_id, "text": html, "parse_mode": "HTML", "reply_markup":
+                                         '{"inline_keyboard": [[{"text": "Ya", "callback_data": "yes"}]]}'}).json()
+    assert sent["ok"], sent
+    text = ani.locator(".message.incoming .text").last
+    text.wait_for()
+    assert text.locator("strong").inner_text() == "Halo"  # UTF-16 offsets after an emoji
+    assert [text.locator(tag).inner_text() for tag in ("em", "u", "s", "code", "blockquote", "pre")] == [
+        "miring", "garis", "coret", "K7RX-4AMT", "kutipan", "blok"]
+    assert text.locator("a").get_attribute("href") == "https://example.org/x"
+    assert text.locator(".spoiler").inner_text() == "rahasia"
+    assert "<img src=x" in text.inner_text() and "<script>" in text.inner_text()
+    assert page.locator(".chat img[src='x'], .chat script").count() == 0
+    assert page.evaluate("window.hacked") is None
+
+    ani.locator(".inline-button", has_text="Ya").click()
+    query = next(u["callback_query"] for u in api.post("getUpdates").json()["result"] if "callback_query" in u)
+    api.post("answerCallbackQuery", data={"callback_query_id": query["id"], "text": "Tersimpan"})
+    api.post("editMessageText", data={"chat_id": ani_id, "message_id": sent["result"]["message_id"],
+                                      "text": "Pilihan: <b>Ya</b>", "parse_mode": "HTML"})
+    ani.locator(".toast", has_text="Tersimpan").wait_for()
+    ani.locator(".message.incoming .edited").wait_for()
+    assert ani.locator(".message.incoming .text").last.inner_text().startswith("Pilihan: Ya")
+    assert ani.locator(".inline-button").count() == 0  # an edit without reply_markup drops the keyboard
+
+    api.post("sendMessage", data={"chat_id": ani_id, "text": "Lokasi?", "reply_markup":
+                                  '{"keyboard": [[{"text": "Ketik alamat"}]], "one_time_keyboard": true}'})
+    ani.locator(".keyboard-button", has_text="Ketik alamat").click()
+    ani.locator(".message.outgoing .text", has_text="Ketik alamat").wait_for()
+    assert ani.locator(".reply-keyboard").is_hidden()
+    assert wati.locator(".message").count() == 0 and wati.locator(".start-button").is_visible()
+    page.shot("formatting")
+    assert page.errors == [] and botapi.rejected_calls() == []
