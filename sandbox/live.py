@@ -77,10 +77,15 @@ class SandboxAPI(FakeBotAPI):
         """A file a user or the bot sent (photos: each size of the ladder has its own id)."""
         return self._files.get(file_id)
 
-    def calls_since(self, index: int) -> list[dict]:
-        """The call log from position `index` on (a cursor for a viewer that polls)."""
+    def calls_since(self, index: int) -> tuple[int, list[dict]]:
+        """The call log from position `index` on (a cursor for a viewer that polls).
+
+        Returns the position actually used: 0 when `index` lies beyond the log, i.e. the
+        viewer's cursor comes from before a restart of the sandbox.
+        """
         with self._log.lock:
-            return copy.deepcopy(self._log.calls[max(0, index):])
+            start = index if 0 <= index <= len(self._log.calls) else 0
+            return start, copy.deepcopy(self._log.calls[start:])
 
     def commands_for(self, language_code: str | None) -> list[dict]:
         """The command menu a private chat shows, picked as Telegram picks it (scope, then language)."""

@@ -178,9 +178,9 @@ async def calls(request: web.Request) -> web.Response:
         since = max(int(request.query.get("since", "0")), 0)
     except ValueError:
         since = 0
-    logged = request.app[API_KEY].calls_since(since)
-    failed = [chatview.present_call(since + offset, call) for offset, call in enumerate(logged) if not call["ok"]]
-    return web.json_response({"next": since + len(logged), "calls": failed})
+    start, logged = request.app[API_KEY].calls_since(since)
+    failed = [chatview.present_call(start + offset, call) for offset, call in enumerate(logged) if not call["ok"]]
+    return web.json_response({"next": start + len(logged), "calls": failed, "reset": start != since})
 
 
 async def file(request: web.Request) -> web.Response:

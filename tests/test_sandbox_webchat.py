@@ -192,7 +192,10 @@ def test_rejected_calls_are_listed_from_a_cursor(chat_page, api_http):
     assert listed["calls"][1]["description"] == "Bad Request: chat not found"
     assert listed["calls"][0]["params"] == {"chat_id": siti.id, "text": "x",
                                             "reply_markup": {"inline_keyboard": [[{"text": "A"}]]}}
-    assert listed["next"] == 3 and chat_page.get("/api/calls", params={"since": 3}).json() == {"next": 3, "calls": []}
+    assert listed["next"] == 3 and not listed["reset"]
+    assert chat_page.get("/api/calls", params={"since": 3}).json() == {"next": 3, "calls": [], "reset": False}
+    after_restart = chat_page.get("/api/calls", params={"since": 99}).json()  # a cursor from before a restart
+    assert after_restart["reset"] and after_restart["next"] == 3 and len(after_restart["calls"]) == 2
     bot_call(api_http, "sendMessage", chat_id=siti.id, text="y" * 5000)  # too long: refused
     long_text = chat_page.get("/api/calls", params={"since": 3}).json()["calls"][0]["params"]["text"]
     assert long_text == "y" * 300 + "…"

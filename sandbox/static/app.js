@@ -154,6 +154,10 @@ async function pollCalls() {
     const body = await getJSON(`/api/calls?since=${page.callsSince}`);
     page.callsSince = body.next;
     const list = document.getElementById("calls-list");
+    if (body.reset) {  // the sandbox restarted: its log starts again
+      list.replaceChildren();
+      page.malformed = 0;
+    }
     for (const call of body.calls) {
       list.prepend(callItem(call));
       if (call.kind !== "refused") page.malformed += 1;

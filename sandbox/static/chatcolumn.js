@@ -156,6 +156,7 @@ export class ChatColumn {
   showToasts(toasts) {
     const newest = toasts.length ? toasts[toasts.length - 1].n : 0;
     if (this.lastToast === null) { this.lastToast = newest; return; }  // not the ones from before we looked
+    if (newest < this.lastToast) this.lastToast = 0;  // the sandbox restarted and counts from 1 again
     for (const toast of toasts.filter((item) => item.n > this.lastToast)) this.toast(toast.text, toast.alert);
     this.lastToast = Math.max(this.lastToast, newest);
   }
