@@ -33,12 +33,37 @@ def main() -> int:
     if config.TELEGRAM_WEBHOOK_URL and not rules.valid_secret_token(config.TELEGRAM_WEBHOOK_SECRET):
         return _fail(i18n.t("bot.bad_webhook_secret", "id"), i18n.t("bot.bad_webhook_secret", "en"))
     runtime.use(config)
+    if not wait_for_api(config):
+        return _fail(i18n.t("bot.api_unreachable", "id"), i18n.t("bot.api_unreachable", "en"))
     application = build_application(config)
     if config.TELEGRAM_WEBHOOK_URL:
         run_webhook(application, config)
     else:
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0
+
+
+def wait_for_api(config: Config, attempts: int = 30) -> bool:
+    """Wait until the Bot API answers (it may be starting beside us, or the network is back).
+
+    Without this a bot started a moment before its API server (the sandbox under honcho, or
+    a machine booting) would exit at once and take the other processes down with it.
+    """
+    import time
+
+    import httpx
+
+    url = f"{config.TELEGRAM_API_URL.rstrip('/')}/bot{config.TELEGRAM_BOT_TOKEN}/getMe"
+    delay = 0.5
+    for attempt in range(attempts):
+        try:
+            httpx.post(url, timeout=10)
+            return True  # any HTTP answer, even 401: PTB reports a wrong token clearly
+        except httpx.TransportError as exc:
+            logging.getLogger(__name__).warning("Bot API not reachable yet (%s); retrying in %.1f s", exc, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 10)
+    return False
 
 
 def run_webhook(application, config: Config) -> None:

@@ -1,6 +1,10 @@
 """What the Telegram bot says (HTML parse mode: values holding people's text are escaped)."""
 
 MESSAGES = {
+    "bot.api_unreachable": {
+        "id": "Server Bot API Telegram tidak dapat dihubungi (periksa TELEGRAM_API_URL dan jaringan).",
+        "en": "The Telegram Bot API server cannot be reached (check TELEGRAM_API_URL and the network).",
+    },
     # --- start, menu, help, language ----------------------------------------------------
     "bot.start": {
         "id": "Halo, {name}! 👋 Saya <b>Wadul</b>, layanan aduan {regency}.\n"

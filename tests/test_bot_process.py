@@ -53,3 +53,31 @@ def test_the_real_process_files_a_complaint_and_stops_cleanly(telegram, botapi):
         output = process.communicate(timeout=20)[0]
     assert process.returncode == 0, output
     assert botapi.rejected_calls() == []
+
+
+def test_it_waits_for_a_bot_api_server_that_starts_after_it(telegram, tmp_path):
+    """Under honcho the sandbox may come up a moment after the bot: the bot must wait, not exit."""
+    import socket
+    import time
+
+    from sandbox.botapi import FakeBotAPI
+
+    with socket.socket() as probe:  # a free port nobody listens on yet
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = bot_env(TELEGRAM_BOT_TOKEN=telegram.TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL=f"http://127.0.0.1:{port}",
+                  DATABASE_URL=telegram.DATABASE_URL, REDIS_URL=telegram.REDIS_URL, MEDIA_DIR=telegram.MEDIA_DIR)
+    process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    late = FakeBotAPI(token=telegram.TELEGRAM_BOT_TOKEN, port=port)
+    try:
+        time.sleep(2)
+        assert process.poll() is None, "the bot gave up before its API server started"
+        late.start()
+        siti = Person(late, first_name="Siti", timeout=20)
+        siti.say("/start", expect="Wadul")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output = process.communicate(timeout=20)[0]
+        late.stop()
+    assert "not reachable yet" in output
