@@ -90,6 +90,7 @@ class Config:
     TELEGRAM_WEBHOOK_URL: str = ""          # public https URL; empty = polling
     TELEGRAM_WEBHOOK_SECRET: str = ""       # checked on every webhook call
     TELEGRAM_WEBHOOK_LISTEN: str = "127.0.0.1:8443"
+    TELEGRAM_BOT_USERNAME: str = ""         # e.g. WadulKetapangBot: link codes are also given as t.me links
     DATABASE_URL: str = f"sqlite:///{INSTANCE_DIR / 'wadul.db'}"
     REDIS_URL: str = "redis://localhost:6379/0"
     SECRET_KEY: str = ""

@@ -22,7 +22,12 @@ LOCATION = "location"
 ADDRESS = "address"      # the person chose to type the address
 PRIVACY = "privacy"
 SUMMARY = "summary"
-FILING_STEPS = (CATEGORY, DESCRIPTION, PHOTOS, LOCATION, ADDRESS, PRIVACY, SUMMARY)
+OPD_CHOICE = "opd_choice"         # a village head's village-level complaint: which OPD (handlers_village_filing)
+FILING_STEPS = (CATEGORY, DESCRIPTION, PHOTOS, LOCATION, ADDRESS, PRIVACY, SUMMARY, OPD_CHOICE)
+# Village officials acting on a complaint from the chat (handlers_village_notes); not filing.
+VILLAGE_NOTE = "village_note"
+VILLAGE_PHOTO = "village_photo"
+INPUT_STEPS = (VILLAGE_NOTE, VILLAGE_PHOTO)
 TOKEN_PREFIX = 8  # characters of the token carried by the confirm button
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from telegram import ReplyKeyboardRemove
 
-from bot import drafts, keyboards, prompts, rules
+from bot import drafts, handlers_village_filing as village_filing, keyboards, prompts, rules
 from bot.common import Turn
 from models import Category, Complaint
 from services import complaints, media
@@ -49,7 +49,7 @@ async def on_category(turn: Turn, value: str) -> None:
     await turn.answer()
     turn.save(category_id=category.id)
     await turn.edit(turn.t("bot.file.category_chosen", category=escape(category.name(turn.lang))))
-    await prompts.advance(turn, drafts.CATEGORY)
+    await village_filing.after_category(turn, category)  # a village head may first choose the OPD
 
 
 async def category_text(turn: Turn) -> None:
@@ -131,7 +131,8 @@ def _reporter_info(turn: Turn) -> complaints.ReporterInfo:
 
 def filed_text(turn: Turn, complaint: Complaint) -> str:
     category = complaint.category
-    office = complaints.predicted_office(category, complaint.desa_id) or turn.t("bot.office.admin")
+    office = (complaints.predicted_office(category, complaint.desa_id, complaint.requested_opd_id)
+              or turn.t("bot.office.admin"))
     window = rules.response_window(category.response_hours, turn.lang, turn.config.WORKING_DAYS)
     return turn.t("bot.filed", code=complaint.tracking_code, office=escape(office), window=window)
 

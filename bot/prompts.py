@@ -97,7 +97,8 @@ async def ask_summary(turn: Turn) -> None:
 def summary_text(turn: Turn) -> str:
     data = turn.draft.data
     category = Category.get_by_id(data["category_id"])
-    office = complaints.predicted_office(category, data.get("desa_id")) or turn.t("bot.office.admin")
+    office = (complaints.predicted_office(category, data.get("desa_id"), data.get("requested_opd_id"))
+              or turn.t("bot.office.admin"))
     text = turn.t(
         "bot.summary", category=escape(category.name(turn.lang)),
         description=escape(rules.shorten(data["description"], DESCRIPTION_PREVIEW)),

@@ -7,17 +7,21 @@ from telegram import Message
 
 from bot import drafts, handlers_contacts as contacts, handlers_filing as filing, handlers_followup as followup
 from bot import handlers_location as location, handlers_media as photos, handlers_start as start, rules
+from bot import handlers_village as village, handlers_village_filing as village_filing
+from bot import handlers_village_notes as village_notes
 from bot.common import Turn
+from services import linking
 
 # Commands in Indonesian and English (Telegram commands are latin lower case).
 COMMANDS = {
-    "start": start.start,
+    "start": village.start_command,  # `/start link-<code>` links an official, else start.start
     "lapor": filing.start_filing, "report": filing.start_filing,
     "aduanku": followup.show_mine, "mine": followup.show_mine,
     "kontak": contacts.show_contacts, "contacts": contacts.show_contacts,
     "bantuan": start.show_help, "help": start.show_help,
-    "batal": filing.cancel, "cancel": filing.cancel,
+    "batal": village_notes.cancel_command, "cancel": village_notes.cancel_command,  # else filing.cancel
     "bahasa": start.ask_language, "language": start.ask_language,
+    "desa": village.show_list, "village": village.show_list,
 }
 
 MENU = {
@@ -52,6 +56,9 @@ CALLBACKS = {
     "lang": (start.set_language, None),
     "my": (followup.on_page_button, None),
     "st": (followup.on_status_button, None),
+    "va": (village.on_action, None), "vo": (village.on_open, None), "vl": (village.on_list_page, None),
+    "vx": (village_notes.on_cancel, None), "vp": (village_notes.on_skip_photo, drafts.VILLAGE_PHOTO),
+    "vr": (village_filing.on_choice, drafts.OPD_CHOICE),
 }
 
 
@@ -101,6 +108,10 @@ ROUTES = {
     (drafts.PRIVACY, "text"): filing.waiting_for_buttons,
     (drafts.SUMMARY, "text"): filing.waiting_for_buttons,
     (drafts.IDLE, "text"): followup.idle_text,
+    (drafts.VILLAGE_NOTE, "text"): village_notes.on_note,
+    (drafts.VILLAGE_PHOTO, "photo"): village_notes.on_photo,
+    (drafts.VILLAGE_PHOTO, "image"): village_notes.on_photo,
+    (drafts.VILLAGE_PHOTO, "text"): village_notes.photo_expected,
 }
 CONTENT_ANSWERS = {"sticker": "bot.content.sticker", "voice": "bot.content.voice", "video": "bot.content.video",
                    "document": "bot.content.document", "other": "bot.content.other"}
@@ -113,11 +124,14 @@ async def on_message(turn: Turn) -> None:
     if kind == "text" and message.text.startswith("/"):
         await turn.say(turn.t("bot.unknown_command"))
         return
+    if kind == "text" and linking.looks_like_code(message.text):
+        await village.link_by_text(turn)  # an official's link code, at any step
+        return
     code = rules.bare_code(message.text) if kind == "text" else None
     if code:  # a tracking code works at every step and leaves the draft as it is
         await followup.show_code(turn, code)
         return
-    step = turn.draft.step if drafts.is_filing(turn.draft) else drafts.IDLE
+    step = turn.draft.step if drafts.is_filing(turn.draft) or turn.draft.step in drafts.INPUT_STEPS else drafts.IDLE
     handler = ROUTES.get((step, kind))
     if handler is not None:
         await handler(turn)

@@ -1,8 +1,9 @@
 """Operator commands: `flask --app panel COMMAND` (init-db, migrate, load-regions, seed-demo,
-create-user, locate)."""
+create-user, locate, link-code)."""
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 
 import click
 from flask import Flask
@@ -10,11 +11,11 @@ from flask import Flask
 import migrations
 import models
 from core.routing import RegionFileError
-from services import auth, demo, regions
+from services import auth, demo, linking, regions, runtime
 
 
 def register(app: Flask) -> None:
-    for command in (init_db, migrate, load_regions, seed_demo, create_user, locate):
+    for command in (init_db, migrate, load_regions, seed_demo, create_user, locate, link_code):
         app.cli.add_command(command)
 
 
@@ -79,6 +80,8 @@ def create_user(username, role, opd_code, desa_code, full_name, password, langua
         raise click.ClickException(str(exc))
     office = official.opd or official.desa or "-"
     click.echo(f"Created {official.username} ({official.role}, {office}).")
+    if official.is_village:  # village officials work from Telegram: give the new account its link code
+        _echo_link_code(official, linking.DEFAULT_TTL)
 
 
 # Latitudes south of the equator are negative: let "-1.85" be an argument, not an option.
@@ -93,3 +96,25 @@ def locate(lat, lon):
         sys.exit(1)
     kec = desa.kecamatan
     click.echo(f"{desa.code}  {desa}  Kec. {kec.name}, {kec.kabupaten.name}")
+
+
+@click.command("link-code")
+@click.argument("username")
+@click.option("--hours", default=int(linking.DEFAULT_TTL.total_seconds() // 3600), show_default=True,
+              type=click.IntRange(1, 24 * 14), help="How long the code stays valid")
+def link_code(username, hours):
+    """Print a one-time code that links an official's Telegram account (earlier unused codes stop working)."""
+    official = models.Official.get_or_none(models.Official.username == username.strip().lower())
+    if official is None:
+        raise click.ClickException(f"no official with username {username!r}")
+    if not official.active:
+        raise click.ClickException(f"{official.username} is not active; activate the account first")
+    _echo_link_code(official, timedelta(hours=hours))
+
+
+def _echo_link_code(official, ttl: timedelta) -> None:
+    code = linking.create_link_code(official, ttl)
+    click.echo(f"Telegram link code for {official.username} (shown once, valid {ttl.total_seconds() / 3600:g} hours, "
+               f"one use): {code}")
+    link = linking.deep_link(code, runtime.config().TELEGRAM_BOT_USERNAME)
+    click.echo(f"  The official sends it to the bot{', or opens ' + link if link else ''}.")

@@ -113,6 +113,8 @@ def _insert(data: dict, reporter: Reporter, official: Official | None,
         address_text=(data.get("address_text") or "").strip(), desa=data.get("desa_id"),
         is_anonymous=bool(data.get("anonymous")), is_confidential=bool(data.get("confidential")),
         status=st.NEW, created_at=now, updated_at=now,
+        # Only a village official filing for the village chooses the office (bot.handlers_village_filing).
+        requested_opd=data.get("requested_opd_id") if official is not None else None,
     )
     for _ in range(CODE_ATTEMPTS):
         try:
@@ -140,8 +142,11 @@ def _queue_assignment(complaint_id: int) -> None:
 
 
 # --- what the reporter is told ----------------------------------------------------------
-def predicted_office(category: Category, desa_id: int | None) -> str | None:
+def predicted_office(category: Category, desa_id: int | None, requested_opd_id: int | None = None) -> str | None:
     """The office the assignment job will choose, by the same rule; None: the main admin routes."""
+    requested = Opd.get_or_none((Opd.id == requested_opd_id) & Opd.active) if requested_opd_id else None
+    if requested is not None:
+        return str(requested)  # a village head's choice (workers.assignment.route honours it)
     office = routing.choose_office(category.village_level, category.opd_id, desa_id)
     if office is None:
         return None

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import i18n
 from core import deadlines
 from models import OPD_ROLES, ROLE_MAIN_ADMIN, VILLAGE_ROLES, Complaint, Official, Opd, Photo, StatusChange
-from services import outbox, runtime
+from services import outbox, runtime, village_desk
 from services.status_door import format_due
 
 log = logging.getLogger(__name__)
@@ -145,9 +145,11 @@ def write_office_notices(complaint: Complaint, history: StatusChange, forward_no
     location = (complaint.latitude, complaint.longitude) if complaint.latitude is not None else None
     count = 0
     for r in office_recipients(complaint.assigned_opd_id, complaint.assigned_desa_id):
+        # A village's officials act from the chat (#WadulKades): the notice carries the buttons.
+        markup = village_desk.notice_markup(complaint, history.id, r.lang) if complaint.assigned_desa_id else None
         row = outbox.add_message(
             r.chat_id, notice_text(complaint, r.lang, forward_note), kind="notice", complaint=complaint,
-            recipient_label=r.label[:120], photo_path=photo, location=location,
+            recipient_label=r.label[:120], photo_path=photo, location=location, reply_markup=markup,
             dedupe_key=f"notice:{history.id}:{r.chat_id}")
         count += row is not None
     return count
@@ -174,8 +176,9 @@ def write_reminder(complaint: Complaint, phase: str, due, now, mark_key: str) ->
     """Remind the office of a deadline coming up; one row per chat, deduplicated by the mark."""
     count = 0
     for r in office_recipients(complaint.assigned_opd_id, complaint.assigned_desa_id):
+        markup = village_desk.open_markup(complaint, r.lang) if complaint.assigned_desa_id else None
         row = outbox.add_message(r.chat_id, reminder_text(complaint, phase, due, now, r.lang), kind="reminder",
-                                 complaint=complaint, recipient_label=r.label[:120],
+                                 complaint=complaint, recipient_label=r.label[:120], reply_markup=markup,
                                  dedupe_key=f"{mark_key}:{complaint.id}:{r.chat_id}")
         count += row is not None
     return count

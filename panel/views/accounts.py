@@ -16,6 +16,7 @@ from panel.auth import current_official
 from panel.formatting import local_time
 from panel.language import LazyText, tr
 from panel.views.base import PanelModelView
+from panel.views.linking import TelegramLinkActions
 from panel.views.routing import village_loader
 from services.auth import MIN_PASSWORD, hash_password
 
@@ -26,7 +27,7 @@ def role_choices():
     return [(role, LazyText(f"panel.role.{role}")) for role in ROLES]
 
 
-class OfficialView(PanelModelView):
+class OfficialView(TelegramLinkActions, PanelModelView):
     """Panel accounts: who they are, their role and office, whether they may log in."""
 
     roles = frozenset({ROLE_MAIN_ADMIN})
