@@ -151,7 +151,7 @@ def test_main_admin_creates_a_code_shown_once_and_unlinks(client):  # noqa: F811
     assert code not in client.get(f"/admin/official/details/?id={head.id}").get_data(as_text=True)
     linking.redeem(code, HEAD_TG, HEAD_TG)
     html = client.get(f"/admin/official/details/?id={head.id}").get_data(as_text=True)
-    assert f"ID {HEAD_TG}" in html
+    assert f"ID {HEAD_TG}" in html and "Buat kode tautan" not in html  # unlink first to link another account
     done = client.post(f"/admin/official/unlink/?id={head.id}", data={"csrf_token": csrf_from(html)},
                        follow_redirects=True)
     assert "sudah diputus" in done.get_data(as_text=True) and reload(head).telegram_user_id is None

@@ -133,8 +133,8 @@ def test_a_residents_village_complaint_reaches_the_head_who_handles_it_from_the_
     result = Photo.get(Photo.complaint == complaint, Photo.kind == "result")
     assert result.status_change_id == last.id
     run_worker()
-    told = siti.wait(lambda m: code in text_of(m) and "papan ulin" in text_of(m))
-    assert "photo" in told  # the result photo goes with the reporter's message
+    siti.wait(lambda m: code in text_of(m) and "papan ulin" in text_of(m))
+    assert any("photo" in m and code in text_of(m) for m in siti.messages())  # the result photo goes with it
 
 
 def test_beyond_the_village_forwards_to_the_categorys_opd(bot, botapi, run_worker):
@@ -171,6 +171,23 @@ def test_reject_needs_a_reason_and_cancel_changes_nothing(bot, botapi, run_worke
     complaint = reload(complaint)
     assert complaint.status == st.REJECTED
     assert complaint.history.order_by(StatusChange.id.desc()).first().note.startswith("Lokasi ini")
+
+
+def test_resolving_without_a_photo(bot, botapi, run_worker):
+    kades, head = linked_head(botapi)
+    siti = telegram_reporter(botapi)
+    complaint = village_complaint(reporter=siti)
+    kades.say("/desa", expect=complaint.tracking_code)
+    card = kades.press(f"vo:{complaint.id}", expect=lambda m: "va:" in str(buttons_of(m)))
+    kades.press(action_button(card, "rs"), message=card, expect="catatan penyelesaian")
+    kades.say("Lampu jalan desa sudah diganti oleh perangkat desa.", expect="foto hasil")
+    kades.say("fotonya besok ya", expect="Kirim fotonya")
+    kades.press("vp:skip", expect="Selesai")
+    complaint = reload(complaint)
+    assert complaint.status == st.RESOLVED and complaint.photos.where(Photo.kind == "result").count() == 0
+    run_worker()
+    told = [text_of(m) for m in botapi.messages(siti.chat_id)]
+    assert any(complaint.tracking_code in t and "Lampu jalan desa sudah diganti" in t for t in told)
 
 
 # --- the list --------------------------------------------------------------------------------------
