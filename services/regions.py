@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from peewee import fn
 
+import models
 from core.routing import RegionFileError, VillageIndex, parse_regions
 from models import Desa, Kabupaten, Kecamatan, utcnow
 from services.tx import transaction
@@ -106,15 +108,26 @@ def _stamp() -> tuple:
     return Desa.select(fn.COUNT(Desa.id), fn.MAX(Desa.updated_at)).scalar(as_tuple=True)
 
 
+# The change stamp scans every Desa row (about 25 ms at 80,000 villages on PostgreSQL, more
+# than the lookup itself), so a process reads it at most this often; an import in this
+# process clears the cache at once, one in another process is seen within this delay.
+STAMP_SECONDS = 5.0
+
+
 def village_index() -> tuple[VillageIndex, dict[str, int]]:
     """The process's village index and Kemendagri code -> Desa id, rebuilt when regions change."""
+    with _lock:
+        if _cache.get("db") is models.db.obj and time.monotonic() - _cache.get("checked", 0.0) < STAMP_SECONDS:
+            return _cache["index"], _cache["ids"]
     stamp = _stamp()
     with _lock:
-        if _cache.get("stamp") != stamp:
+        if _cache.get("stamp") != stamp or _cache.get("db") is not models.db.obj:
             rows = list(Desa.select(Desa.id, Desa.code, Desa.geometry).where(Desa.geometry.is_null(False)).tuples())
             _cache["index"] = VillageIndex.build((code, geom) for _, code, geom in rows)
             _cache["ids"] = {code: desa_id for desa_id, code, _ in rows}
             _cache["stamp"] = stamp
+            _cache["db"] = models.db.obj  # another database (a test, a CLI run) never shares it
+        _cache["checked"] = time.monotonic()
         return _cache["index"], _cache["ids"]
 
 

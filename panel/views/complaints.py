@@ -13,7 +13,8 @@ from flask_admin import expose
 from markupsafe import Markup
 
 from core import status as st
-from models import ROLE_MAIN_ADMIN, ROLE_OVERSIGHT, ROLES, Complaint, OutboundMessage, Photo, StatusChange, utcnow
+from models import (ROLE_MAIN_ADMIN, ROLE_OVERSIGHT, ROLES, Complaint, Desa, OutboundMessage, Photo, StatusChange,
+                    utcnow)
 from panel import filters as flt
 from panel.auth import current_official
 from panel.formatting import current_deadline, deadline_cell, local_time, status_badge, status_label
@@ -190,8 +191,10 @@ class ComplaintView(ComplaintActions, PanelModelView):
 
 
 def _outline(complaint: Complaint):
-    desa = complaint.desa
-    return desa.geometry if desa is not None and desa.geometry else None
+    if not complaint.desa_id:
+        return None
+    # complaint_rows() leaves the boundary out; only this page draws it.
+    return Desa.select(Desa.geometry).where(Desa.id == complaint.desa_id).scalar() or None
 
 
 def _csv_safe(value):
