@@ -28,6 +28,13 @@ FILING_STEPS = (CATEGORY, DESCRIPTION, PHOTOS, LOCATION, ADDRESS, PRIVACY, SUMMA
 VILLAGE_NOTE = "village_note"
 VILLAGE_PHOTO = "village_photo"
 INPUT_STEPS = (VILLAGE_NOTE, VILLAGE_PHOTO)
+# The reporter closing the loop (handlers_feedback): a comment after the rating, why it is not
+# fixed and a photo of it, more information on an open complaint. Not filing.
+FB_COMMENT = "fb_comment"
+FB_REASON = "fb_reason"
+FB_PHOTO = "fb_photo"
+FB_INFO = "fb_info"
+FEEDBACK_STEPS = (FB_COMMENT, FB_REASON, FB_PHOTO, FB_INFO)
 TOKEN_PREFIX = 8  # characters of the token carried by the confirm button
 
 

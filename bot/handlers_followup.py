@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from bot import keyboards, rules
+from bot import feedback_keyboards, keyboards, rules
 from bot.common import Turn
 from core import status as st, tracking
 from core.timefmt import local_datetime
@@ -51,7 +51,9 @@ async def show_complaint(turn: Turn, complaint: Complaint | None, code: str) -> 
     if history is None:
         await turn.say(turn.t("bot.status.not_found", code=escape(code)))
         return
-    await turn.say(status_text(turn, complaint, history), reply_markup=keyboards.status_view(turn.lang, complaint.id))
+    rows = feedback_keyboards.status_rows(complaint, turn.user_id, turn.lang)  # the reporter's own actions
+    await turn.say(status_text(turn, complaint, history),
+                   reply_markup=keyboards.status_view(turn.lang, complaint.id, rows))
 
 
 async def on_status_button(turn: Turn, value: str) -> None:

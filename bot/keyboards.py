@@ -97,6 +97,7 @@ def my_list(lang: str, complaints: list, page: int, pages: int) -> InlineKeyboar
     return inline(rows + [nav])
 
 
-def status_view(lang: str, complaint_id: int) -> InlineKeyboardMarkup:
-    return inline([[button(t("bot.kb.refresh", lang), f"st:{complaint_id}"),
-                    button(t("bot.kb.my_list", lang), "my:1")]])
+def status_view(lang: str, complaint_id: int, extra_rows: list | None = None) -> InlineKeyboardMarkup:
+    """Refresh and back to the list, under what the viewer may do now (bot.feedback_keyboards)."""
+    return inline(list(extra_rows or []) + [[button(t("bot.kb.refresh", lang), f"st:{complaint_id}"),
+                                             button(t("bot.kb.my_list", lang), "my:1")]])

@@ -9,6 +9,7 @@ from bot import drafts, handlers_contacts as contacts, handlers_filing as filing
 from bot import handlers_location as location, handlers_media as photos, handlers_start as start, rules
 from bot import handlers_village as village, handlers_village_filing as village_filing
 from bot import handlers_village_notes as village_notes
+from bot import feedback_steps, handlers_feedback as feedback
 from bot.common import Turn
 from services import linking
 
@@ -19,7 +20,7 @@ COMMANDS = {
     "aduanku": followup.show_mine, "mine": followup.show_mine,
     "kontak": contacts.show_contacts, "contacts": contacts.show_contacts,
     "bantuan": start.show_help, "help": start.show_help,
-    "batal": village_notes.cancel_command, "cancel": village_notes.cancel_command,  # else filing.cancel
+    "batal": feedback.cancel_command, "cancel": feedback.cancel_command,  # else village_notes, else filing
     "bahasa": start.ask_language, "language": start.ask_language,
     "desa": village.show_list, "village": village.show_list,
 }
@@ -59,6 +60,8 @@ CALLBACKS = {
     "va": (village.on_action, None), "vo": (village.on_open, None), "vl": (village.on_list_page, None),
     "vx": (village_notes.on_cancel, None), "vp": (village_notes.on_skip_photo, drafts.VILLAGE_PHOTO),
     "vr": (village_filing.on_choice, drafts.OPD_CHOICE),
+    "fb": (feedback.on_answer, None), "ro": (feedback.on_reopen, None), "rt": (feedback.on_rating, None),
+    "ai": (feedback.on_add_info, None), "fx": (feedback.on_step_button, None),
 }
 
 
@@ -113,6 +116,8 @@ ROUTES = {
     (drafts.VILLAGE_PHOTO, "image"): village_notes.on_photo,
     (drafts.VILLAGE_PHOTO, "text"): village_notes.photo_expected,
 }
+ROUTES.update({(step, kind): feedback_steps.on_input for step in drafts.FEEDBACK_STEPS
+               for kind in ("text", "photo", "image")})
 CONTENT_ANSWERS = {"sticker": "bot.content.sticker", "voice": "bot.content.voice", "video": "bot.content.video",
                    "document": "bot.content.document", "other": "bot.content.other"}
 
@@ -131,7 +136,8 @@ async def on_message(turn: Turn) -> None:
     if code:  # a tracking code works at every step and leaves the draft as it is
         await followup.show_code(turn, code)
         return
-    step = turn.draft.step if drafts.is_filing(turn.draft) or turn.draft.step in drafts.INPUT_STEPS else drafts.IDLE
+    asking = drafts.INPUT_STEPS + drafts.FEEDBACK_STEPS
+    step = turn.draft.step if drafts.is_filing(turn.draft) or turn.draft.step in asking else drafts.IDLE
     handler = ROUTES.get((step, kind))
     if handler is not None:
         await handler(turn)

@@ -31,6 +31,7 @@ class OfficeStats:
     due: int = 0               # received whose first answer is due by now (or given)
     on_time: int = 0
     overdue_now: int = 0
+    reopened: int = 0          # received and reopened by the reporter at least once
     response_hours: list[float] = field(default_factory=list)
     ratings: list[int] = field(default_factory=list)
 
@@ -74,7 +75,7 @@ def build(official, period_days: int = 30, now: datetime | None = None) -> Dashb
 
 FIELDS = (Complaint.id, Complaint.status, Complaint.created_at, Complaint.assigned_at, Complaint.first_response_at,
           Complaint.response_due_at, Complaint.resolution_due_at, Complaint.resolved_at, Complaint.rating,
-          Complaint.assigned_opd, Complaint.assigned_desa)
+          Complaint.assigned_opd, Complaint.assigned_desa, Complaint.reopen_count)
 
 
 def _rows(official, start: datetime, now: datetime):
@@ -87,7 +88,7 @@ def _rows(official, start: datetime, now: datetime):
 
 def _office_stats(rows, start: datetime, now: datetime) -> list[OfficeStats]:
     offices: dict[tuple[str, int], OfficeStats] = {}
-    for (_id, status, created, assigned, first, due, res_due, _resolved, rating, opd_id, desa_id) in rows:
+    for (_id, status, created, assigned, first, due, res_due, _resolved, rating, opd_id, desa_id, reopens) in rows:
         key = ("opd", opd_id) if opd_id else ("desa", desa_id) if desa_id else None
         if key is None:
             continue
@@ -97,6 +98,7 @@ def _office_stats(rows, start: datetime, now: datetime) -> list[OfficeStats]:
         if created < start:
             continue
         stats.received += 1
+        stats.reopened += int(reopens > 0)
         if rating:
             stats.ratings.append(rating)
         if first is not None:

@@ -171,11 +171,17 @@ def reporter_text(complaint: Complaint, history: StatusChange, lang: str) -> str
 REPORTER_MESSAGE_BUILDERS: dict[str, Callable] = {}
 
 
+def _load_builders() -> None:
+    """Import the modules that register builders (they import this one: not at the top)."""
+    import services.feedback_messages  # noqa: F401  (registers the "resolved" message)
+
+
 def _message_reporter(complaint: Complaint, history: StatusChange, change: Change) -> None:
     reporter = complaint.reporter
     if reporter is None or change.reporter_actor is not None:
         return  # nobody to tell, or the reporter did it themselves
     lang = reporter.language
+    _load_builders()
     builder = REPORTER_MESSAGE_BUILDERS.get(history.to_status)
     text, markup = builder(complaint, history, lang) if builder else (reporter_text(complaint, history, lang), None)
     photo = history.photos.first() if history.to_status == st.RESOLVED else None

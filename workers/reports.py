@@ -90,6 +90,8 @@ def _office_line(rank: int, office: dict, lang: str) -> str:
                   overdue=office["overdue_now"])
     if office["avg_rating"] is not None:
         text += i18n.t("worker.report.rating", lang, rating=_number(office["avg_rating"], lang))
+    if office.get("reopened"):
+        text += i18n.t("feedback.report.reopened", lang, count=office["reopened"])
     return text
 
 

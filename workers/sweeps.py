@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import i18n
 from core import status as st
 from models import (OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENDING, Complaint, OutboundMessage, utcnow)
-from services import outbox, runtime
+from services import feedback_messages, outbox, runtime
 from services.status_door import Change, change_status
 from workers import enqueue
 from workers.claims import Claim
@@ -111,8 +111,10 @@ def _close(complaint_id: int, now: datetime) -> None:
             return
         text = i18n.t("worker.autoclose.reporter", reporter.language, code=complaint.tracking_code,
                       days=cfg.AUTO_CLOSE_DAYS, reopen_days=cfg.REOPEN_WINDOW_DAYS)
+        # The button reopens within REOPEN_WINDOW_DAYS (services.feedback checks the window).
         outbox.add_message(reporter.chat_id, text, kind="status", complaint=complaint,
-                           recipient_label=i18n.t("actor.reporter"), dedupe_key=f"status:{history.id}:reporter")
+                           recipient_label=i18n.t("actor.reporter"), dedupe_key=f"status:{history.id}:reporter",
+                           reply_markup=feedback_messages.reopen_markup(complaint, reporter.language))
 
     change_status(complaint_id, Change(st.CLOSED, note=note, actor_label=i18n.t("actor.system"),
                                        notify_reporter=False, also=tell_reporter), now=now)

@@ -36,11 +36,11 @@ class DashboardView(RoleGate, AdminIndexView):
         writer = csv.writer(out)
         writer.writerow([tr(f"panel.dash.{k}") for k in (
             "office_kind", "office", "received", "due", "on_time", "on_time_rate", "median_hours",
-            "overdue_now", "rating")])
+            "overdue_now", "rating")] + [tr("feedback.dash.reopened")])
         for o in data.offices:
             writer.writerow([tr(f"panel.dash.kind.{o.kind}"), o.name, o.received, o.due, o.on_time,
                              _blank(o.on_time_rate), _blank(o.median_response_hours), o.overdue_now,
-                             _blank(o.average_rating)])
+                             _blank(o.average_rating), o.reopened])
         name = f"kinerja-{data.period_days}-hari.csv"
         return Response(out.getvalue(), mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename={name}"})
