@@ -163,6 +163,8 @@ class Config:
             raise ConfigError("DEFAULT_LANGUAGE must be id or en")
         if not 0 <= self.REPORT_WEEKDAY <= 6:
             raise ConfigError("REPORT_WEEKDAY must be 0 (Monday) to 6 (Sunday)")
+        if not 0 <= self.REPORT_HOUR <= 23:
+            raise ConfigError("REPORT_HOUR must be an hour from 0 to 23")
         if any(not 0 < f < 1 for f in self.REMINDER_FRACTIONS):
             raise ConfigError("REMINDER_FRACTIONS must be numbers between 0 and 1, e.g. 0.5")
         if self.DESCRIPTION_MIN >= self.DESCRIPTION_MAX:

@@ -9,7 +9,6 @@ so an old button (the complaint moved on meanwhile) changes nothing.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from peewee import Case, PostgresqlDatabase, fn
 
@@ -18,6 +17,7 @@ from core import status as st
 from models import VILLAGE_ROLES, Complaint, Official, Opd, Photo, StatusChange, db
 from services import access, media, runtime
 from services.status_door import Change, change_status
+from services.complaints import Page
 from services.tx import transaction
 
 PAGE_SIZE = 5
@@ -143,12 +143,6 @@ def _drop(photo: media.SavedPhoto | None) -> None:
 
 
 # --- the village's list ---------------------------------------------------------------------------
-@dataclass
-class Page:
-    items: list[Complaint]
-    page: int
-    pages: int
-    total: int
 
 
 def current_due(complaint: Complaint):

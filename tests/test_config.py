@@ -43,6 +43,7 @@ def test_values_are_parsed_by_type():
     ("TELEGRAM_WEBHOOK_URL", "http://example.org/hook", "must start with https://"),
     ("TIMEZONE", "Mars/Olympus", "not a known time zone"),
     ("REMINDER_FRACTIONS", "2", "between 0 and 1"),
+    ("REPORT_HOUR", "24", "REPORT_HOUR must be an hour"),
 ])
 def test_invalid_values_name_the_variable(name, value, words):
     with pytest.raises(ConfigError) as err:
