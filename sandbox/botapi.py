@@ -249,6 +249,14 @@ class FakeBotAPI:
         """
         return wait_for_message(self._state, self.calls_for, chat_id, predicate, timeout, after)
 
+    def on_bot_message(self, listener: Callable[[int, dict], None]) -> None:
+        """Call listener(chat_id, message) whenever the bot sends or edits a message.
+
+        It runs on the server's thread while the state is locked: it must be quick and must not
+        change the message (copy what it needs). For load drivers, where one shared
+        wait_for_message condition would wake every waiting person on every message."""
+        self._state.listeners.append(listener)
+
     def calls_for(self, chat_id: int) -> list[dict]:
         """The calls addressed to chat_id (by their chat_id parameter)."""
         return [call for call in self.calls if call["params"].get("chat_id") == chat_id]

@@ -120,7 +120,7 @@ class Methods(Sender):
                 message.pop(key, None)
             message.update(after)
             _place_edit_date(message, int(time.time()))
-        self.state.touch()
+        self.state.touch(chat.id, message)
         return public_view(message)
 
     def delete_message(self, call: Call) -> bool:

@@ -110,6 +110,9 @@ class BotState:
         self.commands: dict[tuple[str, str], list[dict]] = {}
         # Set by the server: wakes long polls and the webhook sender from any thread.
         self.on_update: Callable[[], None] = lambda: None
+        # Called under the lock with (chat_id, message) for every bot message sent or edited;
+        # lets a load driver wait per chat instead of waking every waiter (FakeBotAPI.on_bot_message).
+        self.listeners: list[Callable[[int, dict], None]] = []
         self._next_update_id = 100_000_001
         self._user_ids = itertools.count(700_000_001)
         self._group_ids = itertools.count(1)
@@ -161,6 +164,8 @@ class BotState:
                        "date": int(time.time()), **content}
             chat.messages[message["message_id"]] = message
             self.changed.notify_all()
+            if self.listeners and self.is_outgoing(message):
+                self._tell(chat.id, message)
             return message
 
     def is_outgoing(self, message: dict) -> bool:
@@ -171,10 +176,16 @@ class BotState:
             message = chat.messages.get(message_id)
             return None if message is None or message.get("deleted") else message
 
-    def touch(self) -> None:
-        """Wake anyone waiting in wait_for_message after an edit or deletion."""
+    def touch(self, chat_id: int | None = None, message: dict | None = None) -> None:
+        """Wake anyone waiting in wait_for_message after an edit or deletion (listeners hear edits)."""
         with self.lock:
             self.changed.notify_all()
+            if message is not None and chat_id is not None:
+                self._tell(chat_id, message)
+
+    def _tell(self, chat_id: int, message: dict) -> None:
+        for listener in self.listeners:
+            listener(chat_id, message)
 
     def outgoing(self, chat_id: int) -> list[dict]:
         with self.lock:

@@ -1,0 +1,156 @@
+"""Bench-only processes for scenario 1 (bench/intake.py starts them; not for production).
+
+    python -m bench.intake_bots wadul [--webhook-port P] [--overall-rate R]
+    python -m bench.intake_bots ceiling
+    python -m bench.intake_bots proxy --port P --to 127.0.0.1:P1,127.0.0.1:P2
+    python -m bench.intake_bots rawload --chats 1,2,3 --seconds 5 --concurrency 64
+
+`wadul` is the real bot (bot.app.build_application) from the environment's configuration,
+polling, or serving a plain-http webhook (config insists on https for production, the fake
+server delivers over http). `--overall-rate` replaces the bot's overall limit of 25
+chat-addressed calls a second (AIORateLimiter) to see what the bot could do without it.
+`ceiling` is a minimal python-telegram-bot bot that replies to each message and downloads
+each photo: the framework's ceiling on this machine. `proxy` spreads webhook POSTs round-robin
+over several bot processes (the fake server, like Telegram, takes one webhook URL). `rawload`
+calls sendMessage with plain httpx to measure the fake server alone.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import logging
+import os
+import time
+
+WEBHOOK_SECRET = "wadul-bench-secret"
+TOKEN = "123456:BENCH-TOKEN"
+
+
+def run_wadul(args) -> None:
+    """The Wadul bot as `python -m bot` runs it, optionally on a plain-http webhook or another rate."""
+    from config import Config
+    from services import runtime
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    config = runtime.use(Config.from_env())
+    if args.overall_rate:
+        import bot.app
+        from telegram.ext import AIORateLimiter
+
+        rate = args.overall_rate
+        bot.app.AIORateLimiter = lambda **kw: AIORateLimiter(**{**kw, "overall_max_rate": rate})
+    from bot.app import ALLOWED_UPDATES, build_application
+
+    application = build_application(config)
+    if not args.webhook_port:
+        if os.environ.get("WADUL_BENCH_PROFILE"):  # cProfile the bot process (written on SIGTERM's clean stop)
+            import cProfile
+
+            cProfile.runctx("application.run_polling(allowed_updates=ALLOWED_UPDATES)", globals(), locals(),
+                            os.environ["WADUL_BENCH_PROFILE"])
+            return
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+        return
+    url = f"http://127.0.0.1:{args.webhook_url_port or args.webhook_port}/telegram"
+    application.run_webhook(listen="127.0.0.1", port=args.webhook_port, url_path="telegram",
+                            webhook_url=url, secret_token=WEBHOOK_SECRET,
+                            allowed_updates=ALLOWED_UPDATES)
+
+
+def run_ceiling(args) -> None:
+    """A minimal PTB bot: reply to each message, download each photo first."""
+    from telegram.ext import ApplicationBuilder, MessageHandler, filters
+
+    from bot.app import MAX_CONCURRENT_UPDATES
+
+    api = os.environ["TELEGRAM_API_URL"].rstrip("/")
+
+    async def reply(update, context) -> None:
+        """Echo a short answer; fetch the photo's largest size like the real bot does."""
+        message = update.message
+        if message.photo:
+            photo = await context.bot.get_file(message.photo[-1].file_id)
+            await photo.download_as_bytearray()
+        await message.reply_text("ok")
+
+    application = (ApplicationBuilder().token(os.environ["TELEGRAM_BOT_TOKEN"]).base_url(f"{api}/bot")
+                   .base_file_url(f"{api}/file/bot").concurrent_updates(MAX_CONCURRENT_UPDATES).build())
+    application.add_handler(MessageHandler(filters.ALL, reply))
+    application.run_polling(allowed_updates=["message"])
+
+
+def run_proxy(args) -> None:
+    """Round-robin HTTP proxy for webhook POSTs (headers and status passed through)."""
+    from aiohttp import ClientSession, ClientTimeout, TCPConnector, web
+
+    targets = itertools.cycle(args.to.split(","))
+
+    async def forward(request: web.Request) -> web.Response:
+        body = await request.read()
+        headers = {k: v for k, v in request.headers.items() if k.lower() in ("content-type",
+                                                                              "x-telegram-bot-api-secret-token")}
+        async with request.app["session"].post(f"http://{next(targets)}{request.path}", data=body,
+                                               headers=headers) as answer:
+            return web.Response(status=answer.status, body=await answer.read())
+
+    async def session_ctx(app):
+        app["session"] = ClientSession(timeout=ClientTimeout(total=10), connector=TCPConnector(limit=0))
+        yield
+        await app["session"].close()
+
+    app = web.Application()
+    app.cleanup_ctx.append(session_ctx)
+    app.router.add_post("/{tail:.*}", forward)
+    web.run_app(app, host="127.0.0.1", port=args.port, access_log=None, print=None)
+
+
+def run_rawload(args) -> None:
+    """sendMessage as fast as `concurrency` clients can; prints calls per second."""
+    import httpx
+
+    url = f"{os.environ['TELEGRAM_API_URL'].rstrip('/')}/bot{TOKEN}/sendMessage"
+    chats = [int(c) for c in args.chats.split(",")]
+    done = [0, 0]
+
+    async def client(i: int, session, stop: float) -> None:
+        n = i
+        while time.monotonic() < stop:
+            answer = await session.post(url, json={"chat_id": chats[n % len(chats)], "text": f"beban {n}"})
+            done[0 if answer.status_code == 200 else 1] += 1
+            n += args.concurrency
+
+    async def main() -> None:
+        limits = httpx.Limits(max_connections=args.concurrency)
+        async with httpx.AsyncClient(limits=limits, timeout=30) as session:
+            start = time.monotonic()
+            stop = start + args.seconds
+            await asyncio.gather(*(client(i, session, stop) for i in range(args.concurrency)))
+            span = time.monotonic() - start
+        print(f"{done[0] / span:.1f} {done[0]} {done[1]}", flush=True)
+
+    asyncio.run(main())
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.intake_bots", description=__doc__)
+    sub = parser.add_subparsers(dest="mode", required=True)
+    wadul = sub.add_parser("wadul")
+    wadul.add_argument("--webhook-port", type=int, default=0)
+    wadul.add_argument("--webhook-url-port", type=int, default=0, help="port in the webhook URL (the proxy's)")
+    wadul.add_argument("--overall-rate", type=float, default=0)
+    sub.add_parser("ceiling")
+    proxy = sub.add_parser("proxy")
+    proxy.add_argument("--port", type=int, required=True)
+    proxy.add_argument("--to", required=True)
+    raw = sub.add_parser("rawload")
+    raw.add_argument("--chats", required=True)
+    raw.add_argument("--seconds", type=float, default=5)
+    raw.add_argument("--concurrency", type=int, default=64)
+    args = parser.parse_args(argv)
+    {"wadul": run_wadul, "ceiling": run_ceiling, "proxy": run_proxy, "rawload": run_rawload}[args.mode](args)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
