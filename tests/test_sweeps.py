@@ -140,6 +140,17 @@ def test_a_new_deadline_after_forwarding_gets_its_own_reminders(telegram, botapi
     assert sweep(T0 + 99 * H)["escalations"] == 1
 
 
+def test_earlier_reminded_complaints_do_not_hide_a_due_reminder(telegram):
+    """More already-reminded complaints than one batch, earlier deadlines: the later one is still reminded."""
+    for _ in range(5):
+        assigned(response_due_at=T0 + 40 * H)
+    assert reminders.sweep_deadlines(T0 + 21 * H, batch=2)["reminders"] == 5  # their half-time reminders
+    later = assigned(response_due_at=T0 + 44 * H)
+    result = reminders.sweep_deadlines(T0 + 23 * H, batch=2)  # only `later` has a point due now
+    assert result == {"reminders": 1, "escalations": 0}
+    assert ReminderMark.select().where(ReminderMark.complaint == later).count() == 1
+
+
 def test_the_sweep_reads_only_complaints_near_their_deadline(telegram):
     for _ in range(20):
         assigned(assigned_at=T0, response_due_at=T0 + 400 * H, resolution_due_at=T0 + 2000 * H)

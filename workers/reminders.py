@@ -58,18 +58,35 @@ PHASES = (
 )
 
 
-def sweep_deadlines(now: datetime | None = None) -> dict[str, int]:
+def sweep_deadlines(now: datetime | None = None, batch: int = BATCH) -> dict[str, int]:
     """Send the reminders and escalations that are due; returns how many of each."""
     now = now or utcnow()
     done = {"reminders": 0, "escalations": 0}
     for phase in PHASES:
-        candidates = list(_candidates(phase, now))
-        marks = _marks([c.id for c in candidates])
-        for complaint in candidates:
-            result = _check(complaint, phase, now, marks)
-            if result:
-                done[result] += 1
+        for candidates in _batches(phase, now, batch):
+            marks = _marks([c.id for c in candidates])
+            for complaint in candidates:
+                result = _check(complaint, phase, now, marks)
+                if result:
+                    done[result] += 1
     return done
+
+
+def _batches(phase: Phase, now: datetime, size: int):
+    """Every candidate, a batch at a time in deadline order.
+
+    Reading on past the first batch matters: complaints already reminded stay candidates
+    until their deadline, and a single batch of them would hide later complaints whose
+    reminder is due (they would never be reminded).
+    """
+    after = None
+    while True:
+        rows = list(_candidates(phase, now, size, after))
+        if rows:
+            yield rows
+        if len(rows) < size:
+            return
+        after = (getattr(rows[-1], phase.due_field), rows[-1].id)
 
 
 def lead_time(phase: Phase) -> timedelta:
@@ -84,13 +101,15 @@ def lead_time(phase: Phase) -> timedelta:
     return timedelta(hours=max(hours + [0]))
 
 
-def _candidates(phase: Phase, now: datetime):
+def _candidates(phase: Phase, now: datetime, size: int = BATCH, after: tuple | None = None):
     due = getattr(Complaint, phase.due_field)
     done = getattr(Complaint, phase.done_field)
-    return (Complaint.select()
-            .where(Complaint.status.in_(sorted(phase.statuses)), due.is_null(False), due <= now + lead_time(phase),
-                   done.is_null(True), Complaint.escalation_level < phase.level)
-            .order_by(due).limit(BATCH))
+    query = (Complaint.select()
+             .where(Complaint.status.in_(sorted(phase.statuses)), due.is_null(False), due <= now + lead_time(phase),
+                    done.is_null(True), Complaint.escalation_level < phase.level))
+    if after is not None:  # keyset paging: stable under concurrent sweeps, no OFFSET scans
+        query = query.where((due > after[0]) | ((due == after[0]) & (Complaint.id > after[1])))
+    return query.order_by(due, Complaint.id).limit(size)
 
 
 def _marks(ids: list[int]) -> set[tuple[int, str]]:
