@@ -250,9 +250,7 @@ async def ceiling(api, cfg, chats: Chats, users: int, seconds: float, photos: bo
 
 
 # --- the Wadul bot ------------------------------------------------------------------------------
-async def run_residents(api, loop, n: int, rate: float, timeout: float, plan: dict, points) -> tuple:
-    chats = Chats(api, loop)
-    await warm_up(api, chats)
+async def run_residents(api, chats: Chats, n: int, rate: float, timeout: float, plan: dict, points) -> tuple:
     users = [api.user(first_name=f"Warga {i}") for i in range(n)]
     photos = [api._files.add_photo(SAMPLE) for _ in range(n)]
     residents = Residents(api, chats, plan, timeout)
@@ -268,7 +266,7 @@ async def run_residents(api, loop, n: int, rate: float, timeout: float, plan: di
 
 
 def report_wadul(label: str, residents: Residents, start: float, n: int, complaints_before: int, api,
-                 cpu: float) -> dict:
+                 calls_before: int, cpu: float) -> dict:
     from models import Complaint
 
     end = max(residents.done) if residents.done else time.perf_counter()
@@ -276,7 +274,8 @@ def report_wadul(label: str, residents: Residents, start: float, n: int, complai
     stored = Complaint.select().count() - complaints_before
     lost = len(residents.done) - stored  # confirmed to the resident but not in the database
     per_s, upd_s = len(residents.done) / span, residents.updates / span
-    failed_calls = [c for c in api.calls if not c["ok"] and c["method"] != "getUpdates"]
+    calls = api.calls[calls_before:]
+    failed_calls = [c for c in calls if not c["ok"] and c["method"] != "getUpdates"]
     print(f"[{label}] {len(residents.done)}/{n} complaints complete in {span:.1f} s -> {per_s:.1f} complaints/s, "
           f"{upd_s:.0f} updates/s; bot-side CPU {cpu:.0f} s ({cpu / span:.2f} cores; bot processes and proxy)")
     print(f"[{label}] update -> reply latency: {summary_ms(residents.latencies)}")
@@ -284,7 +283,7 @@ def report_wadul(label: str, residents: Residents, start: float, n: int, complai
           f"{len(api.rejected_calls())} malformed; complaints stored in the DB: {stored} of {len(residents.done)} "
           f"confirmed (lost: {lost})")
     per_method: dict[str, int] = {}
-    for call in api.calls:
+    for call in calls:
         if call["method"] != "getUpdates":
             per_method[call["method"]] = per_method.get(call["method"], 0) + 1
     print(f"[{label}] Bot API calls per complaint: "
@@ -295,15 +294,8 @@ def report_wadul(label: str, residents: Residents, start: float, n: int, complai
             "errors": len(residents.errors)}
 
 
-async def wadul_mode(mode: str, args, cfg, loop, plan, points) -> dict:
+async def wadul_mode(mode: str, args, cfg, api, chats: Chats, plan, points) -> dict:
     from models import Complaint
-
-    from services import runtime
-
-    from sandbox.botapi import FakeBotAPI
-
-    api = FakeBotAPI(TOKEN).start()
-    cfg = runtime.use(cfg.with_(TELEGRAM_API_URL=api.url))
     extra = ["--overall-rate", str(args.bot_rate)] if args.bot_rate else []
     if mode == "webhook2":
         from tests.botdriver import free_port
@@ -318,15 +310,15 @@ async def wadul_mode(mode: str, args, cfg, loop, plan, points) -> dict:
     else:
         procs = [spawn(cfg, "polling", "bot")]  # exactly what production runs
     try:
-        before = Complaint.select().count()
+        await warm_up(api, chats)
+        before, calls_before = Complaint.select().count(), len(api.calls)
         cpu0 = cpu_seconds(procs)
         rate = args.rate if mode == "paced" else 0
         n = args.residents
-        residents, start = await run_residents(api, loop, n, rate, args.timeout, plan, points)
-        return report_wadul(mode, residents, start, n, before, api, cpu_seconds(procs) - cpu0)
+        residents, start = await run_residents(api, chats, n, rate, args.timeout, plan, points)
+        return report_wadul(mode, residents, start, n, before, api, calls_before, cpu_seconds(procs) - cpu0)
     finally:
         stop_all(procs)
-        api.stop()
 
 
 SAMPLE = b""
@@ -342,30 +334,31 @@ async def amain(args) -> int:
     modes = args.mode.split(",")
     flush_bench_redis()
     with bench_database(args.db, name="intake", seeded=False) as cfg:
-        from services import demo
+        from services import demo, runtime
 
         demo.seed_demo(officials=False)
         plan, points = category_plan(), village_points(args.residents)
         db.close()
         results = {}
-        if args.ceiling_seconds:
-            api = FakeBotAPI(TOKEN).start()
-            ccfg = cfg.with_(TELEGRAM_API_URL=api.url)
-            chats = Chats(api, loop)
-            try:
-                print(f"fake server alone: {raw_server(api, ccfg)}")
-                text_rate, text_lat = await ceiling(api, ccfg, chats, args.ceiling_users, args.ceiling_seconds, False)
+        # One fake server for every run: the bot drops update ids it has seen (a fresh server would reuse them).
+        api = FakeBotAPI(TOKEN).start()
+        cfg = runtime.use(cfg.with_(TELEGRAM_API_URL=api.url))
+        chats = Chats(api, loop)
+        try:
+            if args.ceiling_seconds:
+                print(f"fake server alone: {raw_server(api, cfg)}")
+                text_rate, text_lat = await ceiling(api, cfg, chats, args.ceiling_users, args.ceiling_seconds, False)
                 print(f"[ceiling] minimal PTB bot, {args.ceiling_users} people, text: {text_rate:.0f} updates/s; "
                       f"latency {summary_ms(text_lat)}")
-                photo_rate, photo_lat = await ceiling(api, ccfg, chats, args.ceiling_users, args.ceiling_seconds, True)
+                photo_rate, photo_lat = await ceiling(api, cfg, chats, args.ceiling_users, args.ceiling_seconds, True)
                 print(f"[ceiling] same, photo + getFile + download: {photo_rate:.0f} updates/s; "
                       f"latency {summary_ms(photo_lat)}")
                 results["ceiling"] = text_rate
-            finally:
-                api.stop()
-        for mode in modes:
-            results[mode] = await wadul_mode(mode, args, cfg, loop, plan, points)
-            flush_bench_redis()
+            for mode in modes:
+                results[mode] = await wadul_mode(mode, args, cfg, api, chats, plan, points)
+                flush_bench_redis()
+        finally:
+            api.stop()
         verdicts(results, args)
     flush_bench_redis()
     return 0
