@@ -9,7 +9,6 @@ Playwright is missing, unless WADUL_REQUIRE_BROWSER=1 (then it fails).
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
 
@@ -19,47 +18,14 @@ from models import Complaint, Desa, Photo
 from sandbox.botapi import sample_jpeg
 from sandbox.server import ChatPageThread
 from sandbox.settings import SandboxSettings
+from tests.browserkit import CHROMIUM, CHROMIUM_ARGS, live_panel, require_browser  # noqa: F401
 from tests.factories import PASSWORD, make_official
 from tests.sandboxkit import botapi  # noqa: F401 - overrides conftest's: the sandbox's server
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 NOTE = "Tim survei datang besok pagi."
 
 pytestmark = pytest.mark.browser
 pytest_plugins = ("tests.botfixtures",)  # the `bot` fixture
-
-
-def _require_browser() -> None:
-    missing = None
-    if not os.path.exists(CHROMIUM):
-        missing = f"{CHROMIUM} is not installed (apt-get install chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            missing = "Playwright for Python is not installed (pip install -r requirements.txt)"
-    if missing and os.environ.get("WADUL_REQUIRE_BROWSER") == "1":
-        pytest.fail(missing)
-    if missing:
-        pytest.skip(missing)
-
-
-@pytest.fixture
-def live_panel(telegram):
-    """The panel on 127.0.0.1 from a thread, as gunicorn would serve it."""
-    _require_browser()
-    from werkzeug.serving import make_server
-
-    from panel import create_app
-
-    server = make_server("127.0.0.1", 0, create_app(telegram.with_(TILE_URL="")), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
 
 
 @pytest.fixture
@@ -201,7 +167,7 @@ def test_a_complaint_filed_in_the_chat_page_is_answered_from_the_panel(chat_url,
 @pytest.fixture
 def bare_chat_url(botapi):
     """The chat page over the Bot API server alone (the test plays the bot with plain HTTP)."""
-    _require_browser()
+    require_browser()
     with ChatPageThread(botapi, SandboxSettings(tile_url="")) as page:
         yield page.url
 
