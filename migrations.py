@@ -10,8 +10,18 @@ from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 import models
 
+
+def _reminder_mark_quiet_until(migrator) -> list:
+    """Reminder marks say until when a deadline needs nothing (the sweep skips it in SQL)."""
+    table = models.ReminderMark._meta.table_name
+    fields = models.ReminderMark._meta.fields
+    return [migrator.add_column(table, name, fields[name]) for name in ("phase", "due_at", "next_at")]
+
+
 # Each step: (version it produces, description, function(migrator) -> list of operations).
-STEPS: list[tuple[int, str, callable]] = []
+STEPS: list[tuple[int, str, callable]] = [
+    (2, "reminder marks: phase, due_at, next_at", _reminder_mark_quiet_until),
+]
 
 LATEST_VERSION = 1 + len(STEPS)
 

@@ -360,6 +360,10 @@ class ReminderMark(BaseModel):
     complaint = ForeignKeyField(Complaint, backref="reminder_marks", on_delete="CASCADE")
     key = CharField(max_length=60)
     created_at = DateTimeField(default=utcnow)
+    # What the sweep may skip: this deadline (phase + due) needs nothing before next_at.
+    phase = CharField(max_length=20, null=True)
+    due_at = DateTimeField(null=True)
+    next_at = DateTimeField(null=True)
 
     class Meta:
         indexes = ((("complaint", "key"), True),)

@@ -162,6 +162,39 @@ def test_the_sweep_reads_only_complaints_near_their_deadline(telegram):
     assert late.id not in found
 
 
+def test_reminded_complaints_are_skipped_in_sql_until_their_next_point(telegram, botapi, run_worker):
+    """After the half-time reminder the sweep does not even read the complaint until 2 h before."""
+    office = link_office(botapi, "DPUTR")
+    complaint = assigned()
+    response = reminders.PHASES[0]
+    assert sweep(T0 + 25 * H, run_worker)["reminders"] == 1
+    mark = ReminderMark.get(ReminderMark.complaint == complaint)
+    assert (mark.phase, mark.due_at, mark.next_at) == ("response", T0 + 48 * H, T0 + 46 * H)
+    assert [c.id for c in reminders._candidates(response, T0 + 30 * H)] == []
+    assert [c.id for c in reminders._candidates(response, T0 + 46 * H)] == [complaint.id]
+    assert sweep(T0 + 46 * H + timedelta(minutes=1), run_worker)["reminders"] == 1
+    two_hours = ReminderMark.get(ReminderMark.complaint == complaint, ReminderMark.key.endswith(":2h"))
+    assert two_hours.next_at == T0 + 48 * H  # next: the deadline itself, when it escalates
+    assert reminders._candidates(response, T0 + 47 * H).count() == 0
+    assert sweep(T0 + 48 * H + timedelta(minutes=1), run_worker)["escalations"] == 1
+    assert len(texts(botapi, office)) == 3
+
+
+def test_a_moved_deadline_is_not_hidden_by_the_old_deadlines_marks(telegram):
+    complaint = assigned()
+    assert reminders.sweep_deadlines(T0 + 25 * H)["reminders"] == 1
+    Complaint.update(response_due_at=T0 + 30 * H).where(Complaint.id == complaint.id).execute()
+    # 2 h before the new deadline: the old mark (next_at T0+46h) must not keep it quiet.
+    assert reminders.sweep_deadlines(T0 + 28 * H + timedelta(minutes=1))["reminders"] == 1
+
+
+def test_marks_written_before_the_migration_still_count(telegram):
+    """Old marks have no phase/next_at: the sweep reads the complaint and sends nothing twice."""
+    complaint = assigned()
+    ReminderMark.create(complaint=complaint, key=reminders.mark_key(reminders.PHASES[0], T0 + 48 * H, "50%"))
+    assert reminders.sweep_deadlines(T0 + 25 * H)["reminders"] == 0
+
+
 # --- automatic closing -------------------------------------------------------------------------
 def test_resolved_and_unrated_closes_after_the_configured_days(telegram, botapi, run_worker):
     siti = telegram_reporter(botapi)

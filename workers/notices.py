@@ -10,7 +10,10 @@ from dataclasses import dataclass
 
 import i18n
 from core import deadlines
-from models import OPD_ROLES, ROLE_MAIN_ADMIN, VILLAGE_ROLES, Complaint, Official, Opd, Photo, StatusChange
+from peewee import JOIN
+
+from models import (OPD_ROLES, ROLE_MAIN_ADMIN, VILLAGE_ROLES, Category, Complaint, Desa, Kecamatan, Official, Opd,
+                    Photo, StatusChange)
 from services import outbox, runtime, village_desk
 from services.status_door import format_due
 
@@ -76,6 +79,61 @@ def _officials(condition) -> list[Recipient]:
 def _unique(recipients: list[Recipient]) -> list[Recipient]:
     seen: set[int] = set()
     return [r for r in recipients if not (r.chat_id in seen or seen.add(r.chat_id))]
+
+
+class RecipientBook:
+    """Recipients and directory rows for one batch of messages (a sweep), each read once.
+
+    A sweep reminding thousands of complaints would otherwise read the same office, its
+    officials, category and village for every one of them. The book lives only as long as
+    its caller (one sweep run), so directory edits are seen by the next run.
+    """
+
+    def __init__(self) -> None:
+        self._offices: dict[tuple, list[Recipient]] = {}
+        self._escalation: list[Recipient] | None = None
+        self._rows: dict[tuple, object] = {}
+
+    def office(self, opd_id: int | None, desa_id: int | None) -> list[Recipient]:
+        key = (opd_id, desa_id)
+        if key not in self._offices:
+            self._offices[key] = office_recipients(opd_id, desa_id)
+        return self._offices[key]
+
+    def escalation(self) -> list[Recipient]:
+        if self._escalation is None:
+            self._escalation = main_admin_recipients() + leadership_recipients()
+        return self._escalation
+
+    def attach(self, complaint: Complaint) -> None:
+        """Give `complaint` its category, villages and office from the book (no lazy loads)."""
+        for field, loader in (("category", self._category), ("desa", self._desa),
+                              ("assigned_desa", self._desa), ("assigned_opd", self._opd)):
+            row_id = getattr(complaint, f"{field}_id")
+            if row_id is not None:
+                row = self._row((field if field != "assigned_desa" else "desa", row_id), loader)
+                if row is not None:
+                    setattr(complaint, field, row)
+
+    def _row(self, key: tuple, loader):
+        if key not in self._rows:
+            self._rows[key] = loader(key[1])
+        return self._rows[key]
+
+    @staticmethod
+    def _category(row_id: int):
+        return Category.get_or_none(Category.id == row_id)
+
+    @staticmethod
+    def _opd(row_id: int):
+        return Opd.get_or_none(Opd.id == row_id)
+
+    @staticmethod
+    def _desa(row_id: int):
+        # The village with its kecamatan, without the boundary (kilobytes no message needs).
+        fields = [f for f in Desa._meta.sorted_fields if f.name != "geometry"]
+        return (Desa.select(*fields, Kecamatan).join(Kecamatan, JOIN.LEFT_OUTER, attr="kecamatan")
+                .where(Desa.id == row_id).get_or_none())
 
 
 # --- pieces of text ----------------------------------------------------------------------------
@@ -172,10 +230,12 @@ def overdue_text(complaint: Complaint, phase: str, due, now, lang: str, to_offic
                      + [i18n.t("worker.notice.link", lang, link=panel_link(complaint.id))])
 
 
-def write_reminder(complaint: Complaint, phase: str, due, now, mark_key: str) -> int:
+def write_reminder(complaint: Complaint, phase: str, due, now, mark_key: str,
+                   book: RecipientBook | None = None) -> int:
     """Remind the office of a deadline coming up; one row per chat, deduplicated by the mark."""
+    book = book or RecipientBook()
     count = 0
-    for r in office_recipients(complaint.assigned_opd_id, complaint.assigned_desa_id):
+    for r in book.office(complaint.assigned_opd_id, complaint.assigned_desa_id):
         markup = village_desk.open_markup(complaint, r.lang) if complaint.assigned_desa_id else None
         row = outbox.add_message(r.chat_id, reminder_text(complaint, phase, due, now, r.lang), kind="reminder",
                                  complaint=complaint, recipient_label=r.label[:120], reply_markup=markup,
@@ -184,11 +244,13 @@ def write_reminder(complaint: Complaint, phase: str, due, now, mark_key: str) ->
     return count
 
 
-def write_escalation(complaint: Complaint, phase: str, due, now, mark_key: str) -> int:
+def write_escalation(complaint: Complaint, phase: str, due, now, mark_key: str,
+                     book: RecipientBook | None = None) -> int:
     """Tell the office it is late, and the main admin and leadership that it is."""
+    book = book or RecipientBook()
     count = 0
-    groups = ((office_recipients(complaint.assigned_opd_id, complaint.assigned_desa_id), True, "reminder"),
-              (main_admin_recipients() + leadership_recipients(), False, "escalation"))
+    groups = ((book.office(complaint.assigned_opd_id, complaint.assigned_desa_id), True, "reminder"),
+              (book.escalation(), False, "escalation"))
     told: set[int] = set()
     for recipients, to_office, kind in groups:
         for r in recipients:

@@ -14,7 +14,10 @@ succeeds writes the messages, in the same transaction. Keys carry the deadline, 
 deadline (disposisi, reopening) gets its own reminders.
 
 Cost: the sweep reads only complaints not yet escalated whose deadline falls within the
-reminder lead time (index on status + deadline), not every open complaint.
+reminder lead time (index on status + deadline), not every open complaint, and of those it
+skips, in SQL, the ones already reminded whose next point has not come (the mark's
+`next_at`): a sweep with nothing due reads nothing, however many were reminded before.
+Office recipients and directory rows (category, village) are read once per sweep.
 """
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from peewee import IntegrityError, PostgresqlDatabase, fn
+from peewee import PostgresqlDatabase, fn
 
 import i18n
 from core import deadlines, status as st
@@ -62,11 +65,12 @@ def sweep_deadlines(now: datetime | None = None, batch: int = BATCH) -> dict[str
     """Send the reminders and escalations that are due; returns how many of each."""
     now = now or utcnow()
     done = {"reminders": 0, "escalations": 0}
+    book = notices.RecipientBook()  # one sweep: who hears about which office, read once
     for phase in PHASES:
         for candidates in _batches(phase, now, batch):
             marks = _marks([c.id for c in candidates])
             for complaint in candidates:
-                result = _check(complaint, phase, now, marks)
+                result = _check(complaint, phase, now, marks, book)
                 if result:
                     done[result] += 1
     return done
@@ -107,6 +111,10 @@ def _candidates(phase: Phase, now: datetime, size: int = BATCH, after: tuple | N
     query = (Complaint.select()
              .where(Complaint.status.in_(sorted(phase.statuses)), due.is_null(False), due <= now + lead_time(phase),
                     done.is_null(True), Complaint.escalation_level < phase.level))
+    quiet = (ReminderMark.select(ReminderMark.id)
+             .where(ReminderMark.complaint == Complaint.id, ReminderMark.phase == phase.name,
+                    ReminderMark.due_at == due, ReminderMark.next_at > now))
+    query = query.where(~fn.EXISTS(quiet))
     if after is not None:  # keyset paging: stable under concurrent sweeps, no OFFSET scans
         query = query.where((due > after[0]) | ((due == after[0]) & (Complaint.id > after[1])))
     return query.order_by(due, Complaint.id).limit(size)
@@ -123,19 +131,23 @@ def mark_key(phase: Phase, due: datetime, label: str) -> str:
     return f"{phase.name}:{due:%Y%m%dT%H%M%S}:{label}"
 
 
-def _check(complaint: Complaint, phase: Phase, now: datetime, marks: set) -> str | None:
+def _check(complaint: Complaint, phase: Phase, now: datetime, marks: set,
+           book: notices.RecipientBook) -> str | None:
     due = getattr(complaint, phase.due_field)
     if now >= due:
         key = mark_key(phase, due, "overdue")
-        return "escalations" if (complaint.id, key) not in marks and _escalate(complaint, phase, now, key) else None
+        done = (complaint.id, key) not in marks and _escalate(complaint, phase, now, key, book)
+        return "escalations" if done else None
     cfg = runtime.config()
     points = deadlines.reminder_points(_cycle_start(complaint), due, cfg.REMINDER_FRACTIONS,
                                        cfg.REMINDER_HOURS_BEFORE)
     passed = [mark_key(phase, due, label) for label, moment in points if moment <= now]
+    # Nothing is owed before the next point, or the deadline itself (then it escalates).
+    next_at = min([moment for _label, moment in points if moment > now] + [due])
     if not passed or (complaint.id, passed[-1]) in marks:
         return None
     # Only the latest point is sent (after an outage the earlier ones are stale); all are marked.
-    return "reminders" if _remind(complaint, phase, now, passed) else None
+    return "reminders" if _remind(complaint, phase, now, passed, next_at, book) else None
 
 
 def _cycle_start(complaint: Complaint) -> datetime:
@@ -148,25 +160,30 @@ def _cycle_start(complaint: Complaint) -> datetime:
     return complaint.assigned_at or complaint.created_at
 
 
-def _remind(complaint: Complaint, phase: Phase, now: datetime, keys: list[str]) -> bool:
+def _remind(complaint: Complaint, phase: Phase, now: datetime, keys: list[str], next_at: datetime,
+            book: notices.RecipientBook) -> bool:
+    due = getattr(complaint, phase.due_field)
     with transaction():
         fresh = _still_owed(complaint, phase)
-        if fresh is None or not _mark(complaint.id, keys[-1]):
+        if fresh is None or not _mark(complaint.id, keys[-1], phase, due, next_at):
             return False
         for key in keys[:-1]:
-            _mark(complaint.id, key)
-        notices.write_reminder(fresh, phase.name, getattr(fresh, phase.due_field), now, keys[-1])
+            _mark(complaint.id, key, phase, due, next_at)
+        book.attach(fresh)
+        notices.write_reminder(fresh, phase.name, due, now, keys[-1], book)
     return True
 
 
-def _escalate(complaint: Complaint, phase: Phase, now: datetime, key: str) -> bool:
+def _escalate(complaint: Complaint, phase: Phase, now: datetime, key: str, book: notices.RecipientBook) -> bool:
+    due = getattr(complaint, phase.due_field)
     with transaction():
         fresh = _still_owed(complaint, phase)
-        if fresh is None or not _mark(complaint.id, key):
+        if fresh is None or not _mark(complaint.id, key, phase, due, None):
             return False
         (Complaint.update(escalation_level=phase.level)
          .where(Complaint.id == complaint.id, Complaint.escalation_level < phase.level).execute())
-        notices.write_escalation(fresh, phase.name, getattr(fresh, phase.due_field), now, key)
+        book.attach(fresh)
+        notices.write_escalation(fresh, phase.name, due, now, key, book)
         add_note(complaint.id, i18n.t(f"worker.escalation.note.{phase.name}", runtime.config().DEFAULT_LANGUAGE))
     log.info("complaint %s escalated: %s deadline missed", complaint.tracking_code, phase.name)
     return True
@@ -184,11 +201,12 @@ def _still_owed(complaint: Complaint, phase: Phase) -> Complaint | None:
     return fresh
 
 
-def _mark(complaint_id: int, key: str) -> bool:
-    """Insert the mark; False when another worker already did (each reminder once)."""
-    try:
-        with db.atomic():
-            ReminderMark.create(complaint=complaint_id, key=key)
-        return True
-    except IntegrityError:
-        return False
+def _mark(complaint_id: int, key: str, phase: Phase, due: datetime, next_at: datetime | None) -> bool:
+    """Insert the mark; False when another worker already did (each reminder once).
+
+    ON CONFLICT DO NOTHING (no savepoint): a concurrent sweep's uncommitted mark makes this
+    insert wait for it, then do nothing, on both PostgreSQL and SQLite."""
+    inserted = (ReminderMark.insert(complaint=complaint_id, key=key, created_at=utcnow(), phase=phase.name,
+                                    due_at=due, next_at=next_at)
+                .on_conflict_ignore().as_rowcount().execute())
+    return inserted == 1

@@ -1,0 +1,35 @@
+"""Schema upgrades: a database made by an earlier release reaches the latest version."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from playhouse.migrate import migrate
+
+import migrations
+import models
+from models import ReminderMark
+from tests.factories import make_complaint
+
+
+def _columns(table: str) -> set[str]:
+    return {c.name for c in models.db.get_columns(table)}
+
+
+def test_reminder_marks_gain_their_quiet_columns(seeded):
+    """Step 2 on release 1's reminder_mark table (no phase/due_at/next_at)."""
+    table = ReminderMark._meta.table_name
+    version, description, step = migrations.STEPS[0]
+    assert version == 2
+    with models.db.atomic():
+        migrate(*[migrations._migrator().drop_column(table, name) for name in ("phase", "due_at", "next_at")])
+    assert "next_at" not in _columns(table)
+    with models.db.atomic():
+        migrate(*step(migrations._migrator()))
+    assert {"phase", "due_at", "next_at"} <= _columns(table)
+    mark = ReminderMark.create(complaint=make_complaint(), key="response:x:50%", phase="response",
+                               due_at=datetime(2026, 12, 3), next_at=datetime(2026, 12, 2))
+    assert ReminderMark.get_by_id(mark.id).next_at == datetime(2026, 12, 2)
+
+
+def test_a_new_database_starts_at_the_latest_version(db):
+    assert migrations.current_version() == migrations.LATEST_VERSION
