@@ -257,8 +257,10 @@ def write_escalation(complaint: Complaint, phase: str, due, now, mark_key: str,
             if r.chat_id in told:
                 continue
             told.add(r.chat_id)
+            # The village acts from the chat (#WadulKades): its overdue notice opens the complaint's card.
+            markup = village_desk.open_markup(complaint, r.lang) if to_office and complaint.assigned_desa_id else None
             row = outbox.add_message(r.chat_id, overdue_text(complaint, phase, due, now, r.lang, to_office),
                                      kind=kind, complaint=complaint, recipient_label=r.label[:120],
-                                     dedupe_key=f"{mark_key}:{complaint.id}:{r.chat_id}")
+                                     reply_markup=markup, dedupe_key=f"{mark_key}:{complaint.id}:{r.chat_id}")
             count += row is not None
     return count
