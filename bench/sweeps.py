@@ -13,6 +13,7 @@ outbox rows (sends are queued on Redis db 6 and discarded).
 from __future__ import annotations
 
 import argparse
+import logging
 import time
 from datetime import timedelta
 
@@ -43,6 +44,31 @@ def make_due(ids: list[int], now) -> None:
             (Complaint.update(status="assigned", first_response_at=None, response_due_at=due,
                               assigned_at=now - timedelta(hours=47), escalation_level=0)
              .where(Complaint.id.in_(chunk[start:start + 5000])).execute())
+
+
+class QueryCount(logging.Handler):
+    """Counts the SQL statements peewee sends (its debug log has one record per statement)."""
+
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+    def __enter__(self):
+        log = logging.getLogger("peewee")
+        self._level, self._propagate = log.level, log.propagate
+        log.addHandler(self)
+        log.setLevel(logging.DEBUG)
+        log.propagate = False
+        return self
+
+    def __exit__(self, *exc):
+        log = logging.getLogger("peewee")
+        log.removeHandler(self)
+        log.setLevel(self._level)
+        log.propagate = self._propagate
 
 
 def sweep_until_idle(now) -> tuple[list[float], dict]:
@@ -101,10 +127,12 @@ def main(argv=None) -> int:
                 make_due(ids[used:used + due], now)
                 used += due
                 analyze()
-                times, totals = sweep_until_idle(now)
+                with QueryCount() as queries:
+                    times, totals = sweep_until_idle(now)
                 total = sum(times)
                 print(f"due {due}: {len(times)} sweeps until idle, total {total * 1000:.0f} ms "
-                      f"({total / due * 1000:.2f} ms per due complaint), first sweep {times[0] * 1000:.0f} ms; "
+                      f"({total / due * 1000:.2f} ms per due complaint, {queries.count / due:.1f} SQL statements "
+                      f"each), first sweep {times[0] * 1000:.0f} ms; "
                       f"sent {totals['reminders']} reminders, {totals['escalations']} escalations")
             idle = idle_sweeps(now)
             p95 = sorted(idle)[int(len(idle) * 0.95) - 1] * 1000
