@@ -188,6 +188,14 @@ def test_a_moved_deadline_is_not_hidden_by_the_old_deadlines_marks(telegram):
     assert reminders.sweep_deadlines(T0 + 28 * H + timedelta(minutes=1))["reminders"] == 1
 
 
+def test_a_sweep_over_its_time_budget_leaves_the_rest_to_the_next_run(telegram):
+    for _ in range(3):
+        assigned()
+    assert reminders.sweep_deadlines(T0 + 25 * H, budget=0) == {"reminders": 0, "escalations": 0}
+    assert reminders.sweep_deadlines(T0 + 25 * H)["reminders"] == 3  # earliest deadline first, none lost
+    assert reminders.sweep_deadlines(T0 + 25 * H)["reminders"] == 0
+
+
 def test_marks_written_before_the_migration_still_count(telegram):
     """Old marks have no phase/next_at: the sweep reads the complaint and sends nothing twice."""
     complaint = assigned()

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -39,6 +40,10 @@ from workers import notices
 log = logging.getLogger(__name__)
 
 BATCH = 1000
+# A sweep stops taking new complaints after this long, so that one run fits in the clock's
+# minute and well inside RQ's job timeout (180 s); the next run goes on where it stopped,
+# earliest deadline first (nothing is lost: each complaint is its own transaction).
+BUDGET_SECONDS = 50.0
 
 
 @dataclass(frozen=True)
@@ -61,15 +66,23 @@ PHASES = (
 )
 
 
-def sweep_deadlines(now: datetime | None = None, batch: int = BATCH) -> dict[str, int]:
-    """Send the reminders and escalations that are due; returns how many of each."""
+def sweep_deadlines(now: datetime | None = None, batch: int = BATCH,
+                    budget: float | None = None) -> dict[str, int]:
+    """Send the reminders and escalations that are due; returns how many of each.
+
+    After `budget` seconds (BUDGET_SECONDS) it stops and leaves the rest to the next run."""
     now = now or utcnow()
+    stop_at = time.monotonic() + (BUDGET_SECONDS if budget is None else budget)
     done = {"reminders": 0, "escalations": 0}
     book = notices.RecipientBook()  # one sweep: who hears about which office, read once
     for phase in PHASES:
         for candidates in _batches(phase, now, batch):
             marks = _marks([c.id for c in candidates])
             for complaint in candidates:
+                if time.monotonic() >= stop_at:
+                    log.warning("deadline sweep stopped after its %.0f s budget (%s so far); the next run goes on",
+                                BUDGET_SECONDS if budget is None else budget, done)
+                    return done
                 result = _check(complaint, phase, now, marks, book)
                 if result:
                     done[result] += 1
