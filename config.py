@@ -116,6 +116,9 @@ class Config:
     DESCRIPTION_MIN: int = 15
     DESCRIPTION_MAX: int = 2000
     MAX_PHOTOS: int = 5
+    # The bot's own pacing of new messages (bot/limits.py); Telegram's 429 answers are obeyed anyway
+    BOT_GLOBAL_PER_SECOND: int = 30          # per bot process; Telegram's ~30/s; 0 = no overall pacing
+    BOT_CHAT_BURST: int = 10                 # messages at once to one private chat, then 1/s; 0 = none
     # Delivery
     SEND_GLOBAL_PER_SECOND: int = 25         # under Telegram's ~30/s
     SEND_PER_CHAT_PER_SECOND: int = 1
@@ -172,6 +175,9 @@ class Config:
         for name in ("RESPONSE_HOURS", "RESOLUTION_HOURS", "SEND_GLOBAL_PER_SECOND", "MAX_PHOTOS"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1")
+        for name in ("BOT_GLOBAL_PER_SECOND", "BOT_CHAT_BURST"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{name} must be 0 (off) or more")
         _check_timezone(self.TIMEZONE)
         return self
 

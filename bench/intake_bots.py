@@ -1,18 +1,18 @@
 """Bench-only processes for scenario 1 (bench/intake.py starts them; not for production).
 
-    python -m bench.intake_bots wadul [--webhook-port P] [--overall-rate R]
-    python -m bench.intake_bots ceiling
+    python -m bench.intake_bots wadul [--webhook-port P]
+    python -m bench.intake_bots ceiling [--http httpx|aiohttp]
     python -m bench.intake_bots proxy --port P --to 127.0.0.1:P1,127.0.0.1:P2
-    python -m bench.intake_bots rawload --chats 1,2,3 --seconds 5 --concurrency 64
+    python -m bench.intake_bots rawload --chats 1,2,3 --seconds 5 --concurrency 64 [--client httpx|aiohttp]
 
 `wadul` is the real bot (bot.app.build_application) from the environment's configuration,
 polling, or serving a plain-http webhook (config insists on https for production, the fake
-server delivers over http). `--overall-rate` replaces the bot's overall limit of 25
-chat-addressed calls a second (AIORateLimiter) to see what the bot could do without it.
-`ceiling` is a minimal python-telegram-bot bot that replies to each message and downloads
-each photo: the framework's ceiling on this machine. `proxy` spreads webhook POSTs round-robin
+server delivers over http); its limits come from the environment (BOT_GLOBAL_PER_SECOND,
+BOT_CHAT_BURST) like the real bot's. `ceiling` is a minimal python-telegram-bot bot that
+replies to each message and downloads each photo: the framework's ceiling on this machine,
+with PTB's stock HTTP client (httpx) or the one the Wadul bot uses (bot.http, aiohttp). `proxy` spreads webhook POSTs round-robin
 over several bot processes (the fake server, like Telegram, takes one webhook URL). `rawload`
-calls sendMessage with plain httpx to measure the fake server alone.
+calls sendMessage with plain httpx or aiohttp clients to measure the fake server alone.
 """
 from __future__ import annotations
 
@@ -34,12 +34,6 @@ def run_wadul(args) -> None:
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     config = runtime.use(Config.from_env())
-    if args.overall_rate:
-        import bot.app
-        from telegram.ext import AIORateLimiter
-
-        rate = args.overall_rate
-        bot.app.AIORateLimiter = lambda **kw: AIORateLimiter(**{**kw, "overall_max_rate": rate})
     from bot.app import ALLOWED_UPDATES, build_application
 
     application = build_application(config)
@@ -74,8 +68,14 @@ def run_ceiling(args) -> None:
             await photo.download_as_bytearray()
         await message.reply_text("ok")
 
-    application = (ApplicationBuilder().token(os.environ["TELEGRAM_BOT_TOKEN"]).base_url(f"{api}/bot")
-                   .base_file_url(f"{api}/file/bot").concurrent_updates(MAX_CONCURRENT_UPDATES).build())
+    builder = (ApplicationBuilder().token(os.environ["TELEGRAM_BOT_TOKEN"]).base_url(f"{api}/bot")
+               .base_file_url(f"{api}/file/bot").concurrent_updates(MAX_CONCURRENT_UPDATES))
+    if args.http == "aiohttp":
+        from bot.http import AiohttpRequest
+
+        builder = (builder.request(AiohttpRequest(connection_pool_size=MAX_CONCURRENT_UPDATES))
+                   .get_updates_request(AiohttpRequest(connection_pool_size=1)))
+    application = builder.build()
     application.add_handler(MessageHandler(filters.ALL, reply))
     application.run_polling(allowed_updates=["message"])
 
@@ -106,23 +106,38 @@ def run_proxy(args) -> None:
 
 
 def run_rawload(args) -> None:
-    """sendMessage as fast as `concurrency` clients can; prints calls per second."""
+    """sendMessage as fast as `concurrency` clients of one session can; prints calls per second.
+
+    With httpx, the client's own connection pool is what slows down under many concurrent
+    requests (httpcore), not the server: compare with --client aiohttp."""
+    import aiohttp
     import httpx
 
     url = f"{os.environ['TELEGRAM_API_URL'].rstrip('/')}/bot{TOKEN}/sendMessage"
     chats = [int(c) for c in args.chats.split(",")]
     done = [0, 0]
 
+    async def post(session, body: dict) -> int:
+        if args.client == "httpx":
+            return (await session.post(url, json=body)).status_code
+        async with session.post(url, json=body) as answer:
+            await answer.read()
+            return answer.status
+
     async def client(i: int, session, stop: float) -> None:
         n = i
         while time.monotonic() < stop:
-            answer = await session.post(url, json={"chat_id": chats[n % len(chats)], "text": f"beban {n}"})
-            done[0 if answer.status_code == 200 else 1] += 1
+            status = await post(session, {"chat_id": chats[n % len(chats)], "text": f"beban {n}"})
+            done[0 if status == 200 else 1] += 1
             n += args.concurrency
 
     async def main() -> None:
-        limits = httpx.Limits(max_connections=args.concurrency)
-        async with httpx.AsyncClient(limits=limits, timeout=30) as session:
+        if args.client == "httpx":
+            session = httpx.AsyncClient(limits=httpx.Limits(max_connections=args.concurrency), timeout=30)
+        else:
+            session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=args.concurrency),
+                                            timeout=aiohttp.ClientTimeout(total=30))
+        async with session:
             start = time.monotonic()
             stop = start + args.seconds
             await asyncio.gather(*(client(i, session, stop) for i in range(args.concurrency)))
@@ -138,8 +153,8 @@ def main(argv=None) -> int:
     wadul = sub.add_parser("wadul")
     wadul.add_argument("--webhook-port", type=int, default=0)
     wadul.add_argument("--webhook-url-port", type=int, default=0, help="port in the webhook URL (the proxy's)")
-    wadul.add_argument("--overall-rate", type=float, default=0)
-    sub.add_parser("ceiling")
+    ceiling = sub.add_parser("ceiling")
+    ceiling.add_argument("--http", choices=("httpx", "aiohttp"), default="httpx")
     proxy = sub.add_parser("proxy")
     proxy.add_argument("--port", type=int, required=True)
     proxy.add_argument("--to", required=True)
@@ -147,6 +162,7 @@ def main(argv=None) -> int:
     raw.add_argument("--chats", required=True)
     raw.add_argument("--seconds", type=float, default=5)
     raw.add_argument("--concurrency", type=int, default=64)
+    raw.add_argument("--client", choices=("httpx", "aiohttp"), default="httpx")
     args = parser.parse_args(argv)
     {"wadul": run_wadul, "ceiling": run_ceiling, "proxy": run_proxy, "rawload": run_rawload}[args.mode](args)
     return 0

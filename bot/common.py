@@ -104,11 +104,17 @@ def _same_markup(current, new) -> bool:
 
 
 def turn_of(update: Update, context: Context) -> Turn:
-    """Who, where, which language and which draft (the gate created the row)."""
+    """Who, where, which language and which draft (the gate claimed the update and read the row)."""
     user = update.effective_user
     chat_id = update.effective_chat.id if update.effective_chat else user.id
-    draft = drafts.load(user.id)
-    if draft is None:  # only when the gate was bypassed (e.g. an update without update_id ordering)
-        drafts.claim_update(user.id, chat_id, update.update_id)
+    draft = getattr(context, "wadul_draft", None)
+    if draft is None or draft.telegram_user_id != user.id:  # the gate was bypassed
         draft = drafts.load(user.id)
-    return Turn(update, context, user.id, chat_id, language_of(user), draft)
+        if draft is None:
+            drafts.claim_update(user.id, chat_id, update.update_id)
+            draft = drafts.load(user.id)
+    if hasattr(draft, "chosen_language"):  # read with the draft, in the same query
+        lang = i18n.normalize_lang(draft.chosen_language or user.language_code)
+    else:
+        lang = language_of(user)
+    return Turn(update, context, user.id, chat_id, lang, draft)

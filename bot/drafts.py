@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import secrets
 
-from peewee import IntegrityError
+from peewee import JOIN, IntegrityError
 
 from bot import rules
-from models import Draft, db, utcnow
+from models import Draft, Reporter, db, utcnow
 
 IDLE = "idle"
 CATEGORY = "category"
@@ -50,28 +50,42 @@ def load(user_id: int) -> Draft | None:
     return Draft.get_or_none(Draft.telegram_user_id == user_id)
 
 
-def claim_update(user_id: int, chat_id: int, update_id: int) -> bool:
-    """Record `update_id` as handled for this user; False when it was handled before."""
+def load_with_language(user_id: int) -> Draft | None:
+    """The draft, with the reporter's language choice in one query (`chosen_language`: None if none)."""
+    row = (Draft.select(Draft, Reporter.language.alias("reporter_language"),
+                        Reporter.language_chosen.alias("reporter_language_chosen"))
+           .join(Reporter, JOIN.LEFT_OUTER, on=(Reporter.telegram_id == Draft.telegram_user_id))
+           .where(Draft.telegram_user_id == user_id).objects().first())
+    if row is not None:
+        chosen = getattr(row, "reporter_language_chosen", None)
+        row.chosen_language = getattr(row, "reporter_language", None) if chosen else None
+    return row
+
+
+def claim_update(user_id: int, chat_id: int, update_id: int) -> Draft | None:
+    """Record `update_id` as handled for this user: their draft (with `chosen_language` when it
+    was read with the reporter), or None when the update was handled before."""
     for _ in range(3):
-        row = load(user_id)
+        row = load_with_language(user_id)
         if row is None:
             try:
                 with db.atomic():
-                    Draft.create(telegram_user_id=user_id, chat_id=chat_id, step=IDLE, data={}, token=new_token(),
-                                 last_update_id=update_id, updated_at=utcnow())
-                return True
+                    row = Draft.create(telegram_user_id=user_id, chat_id=chat_id, step=IDLE, data={},
+                                       token=new_token(), last_update_id=update_id, updated_at=utcnow())
+                return row  # no `chosen_language`: the handler looks the reporter up
             except IntegrityError:
                 continue  # the same user's other process made it: read it again
         now = utcnow()
         if rules.is_redelivery(update_id, row.last_update_id, row.updated_at, now):
-            return False
+            return None
         # Compare-and-set: of two processes given the same update, exactly one wins.
         won = (Draft.update(last_update_id=update_id, chat_id=chat_id, updated_at=now)
                .where((Draft.id == row.id) & (Draft.last_update_id == row.last_update_id))
                .execute())
         if won:
-            return True
-    return False
+            row.last_update_id, row.chat_id, row.updated_at = update_id, chat_id, now
+            return row
+    return None
 
 
 def save(draft: Draft, step: str | None = None, **changes) -> Draft:

@@ -47,7 +47,7 @@ async def on_category(turn: Turn, value: str) -> None:
         await prompts.prompt(turn, drafts.CATEGORY)
         return
     await turn.answer()
-    turn.save(category_id=category.id)
+    turn.save(category_id=category.id, requested_opd_id=None)  # a village head chooses the OPD next
     await turn.edit(turn.t("bot.file.category_chosen", category=escape(category.name(turn.lang))))
     await village_filing.after_category(turn, category)  # a village head may first choose the OPD
 
@@ -67,8 +67,7 @@ async def on_description(turn: Turn) -> None:
         await turn.say(turn.t(f"bot.file.description.{check.error}", length=len(check.text),
                               min=cfg.DESCRIPTION_MIN, max=cfg.DESCRIPTION_MAX))
         return
-    turn.save(description=check.text)
-    await prompts.advance(turn, drafts.DESCRIPTION)
+    await prompts.advance(turn, drafts.DESCRIPTION, description=check.text)
 
 
 async def description_not_text(turn: Turn) -> None:

@@ -34,11 +34,11 @@ async def on_location(turn: Turn) -> None:
     address = ""
     if message.venue:
         address = rules.clean_text(", ".join(p for p in (message.venue.title, message.venue.address) if p))
-    turn.save(latitude=point.latitude, longitude=point.longitude, accuracy=point.horizontal_accuracy,
-              desa_id=desa.id, address_text=rules.shorten(address, rules.ADDRESS_MAX) or None)
-    await turn.say(turn.t("bot.file.location_saved", place=escape(f"{desa}, {desa.kecamatan}")),
-                   reply_markup=ReplyKeyboardRemove())
-    await prompts.advance(turn, drafts.LOCATION)
+    text = turn.t("bot.file.location_saved", place=escape(f"{desa}, {desa.kecamatan}"))
+    # Saved with the next step in one write, before anything is said.
+    await prompts.advance(turn, drafts.LOCATION, say_first=(text, ReplyKeyboardRemove()), latitude=point.latitude,
+                          longitude=point.longitude, accuracy=point.horizontal_accuracy, desa_id=desa.id,
+                          address_text=rules.shorten(address, rules.ADDRESS_MAX) or None)
 
 
 def _location_keyboard(turn: Turn):
@@ -62,13 +62,11 @@ async def on_address(turn: Turn) -> None:
         await turn.say(turn.t(f"bot.file.address.{check.error}", max=rules.ADDRESS_MAX))
         return
     desa = matching_village(check.text)
-    turn.save(latitude=None, longitude=None, accuracy=None, address_text=check.text,
-              desa_id=desa.id if desa else None)
     text = turn.t("bot.file.address_saved", address=escape(rules.shorten(check.text, 300)))
     if desa is not None:
         text += turn.t("bot.file.address_village", place=escape(f"{desa}, {desa.kecamatan}"))
-    await turn.say(text, reply_markup=ReplyKeyboardRemove())
-    await prompts.advance(turn, drafts.ADDRESS)
+    await prompts.advance(turn, drafts.ADDRESS, say_first=(text, ReplyKeyboardRemove()), latitude=None,
+                          longitude=None, accuracy=None, address_text=check.text, desa_id=desa.id if desa else None)
 
 
 async def location_expected(turn: Turn) -> None:

@@ -112,8 +112,7 @@ async def on_photo_button(turn: Turn, value: str) -> None:
         await turn.say(turn.t("bot.file.photos_cleared"))
         await prompts.prompt(turn, drafts.PHOTOS)
         return
-    turn.save(album_ack=None)
-    await prompts.advance(turn, drafts.PHOTOS)
+    await prompts.advance(turn, drafts.PHOTOS, album_ack=None)
 
 
 async def photos_text(turn: Turn) -> None:

@@ -19,12 +19,12 @@ def needs_choice(turn: Turn, category: Category) -> bool:
 
 
 async def after_category(turn: Turn, category: Category) -> None:
-    """Called once the category is chosen: ask for the OPD when needed, else go on."""
+    """Called once the category is chosen (and saved, with no OPD requested yet): ask for the OPD
+    when needed, else go on."""
     if needs_choice(turn, category):
         turn.save(drafts.OPD_CHOICE)
         await ask_opd(turn)
         return
-    turn.save(requested_opd_id=None)
     await prompts.advance(turn, drafts.CATEGORY)
 
 

@@ -29,11 +29,16 @@ def category_items(lang: str) -> list[rules.CategoryItem]:
     return [rules.CategoryItem(c.id, c.name(lang), c.group_en if lang == "en" else c.group_id) for c in query]
 
 
-async def advance(turn: Turn, done_step: str) -> None:
-    """After `done_step`: the next step, or back to the summary when editing."""
+async def advance(turn: Turn, done_step: str, say_first: tuple | None = None, **changes) -> None:
+    """After `done_step`: the next step, or back to the summary when editing.
+
+    `changes` (what the step gave) are saved with the new step, in one write; then
+    `say_first` (text, reply markup), if given, is said before the next question."""
     editing = (turn.draft.data or {}).get("editing")
     step = drafts.SUMMARY if editing else NEXT[done_step]
-    turn.save(step, editing=None if step == drafts.SUMMARY else editing)
+    turn.save(step, **changes, editing=None if step == drafts.SUMMARY else editing)
+    if say_first is not None:
+        await turn.say(*say_first)
     await prompt(turn, step)
 
 
