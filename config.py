@@ -120,7 +120,8 @@ class Config:
     BOT_GLOBAL_PER_SECOND: int = 30          # per bot process; Telegram's ~30/s; 0 = no overall pacing
     BOT_CHAT_BURST: int = 10                 # messages at once to one private chat, then 1/s; 0 = none
     # Delivery
-    SEND_GLOBAL_PER_SECOND: int = 25         # under Telegram's ~30/s
+    SEND_GLOBAL_PER_SECOND: int = 29         # granted exactly, all workers together: under Telegram's ~30/s
+    SEND_GLOBAL_BURST: int = 3               # at most this many at once when senders catch up
     SEND_PER_CHAT_PER_SECOND: int = 1
     SEND_PER_GROUP_PER_MINUTE: int = 19      # under Telegram's 20/min for groups
     OUTBOX_STALE_SECONDS: int = 120          # pending longer than this -> re-queued by the sweep
@@ -172,7 +173,8 @@ class Config:
             raise ConfigError("REMINDER_FRACTIONS must be numbers between 0 and 1, e.g. 0.5")
         if self.DESCRIPTION_MIN >= self.DESCRIPTION_MAX:
             raise ConfigError("DESCRIPTION_MIN must be smaller than DESCRIPTION_MAX")
-        for name in ("RESPONSE_HOURS", "RESOLUTION_HOURS", "SEND_GLOBAL_PER_SECOND", "MAX_PHOTOS"):
+        for name in ("RESPONSE_HOURS", "RESOLUTION_HOURS", "SEND_GLOBAL_PER_SECOND", "SEND_GLOBAL_BURST",
+                     "MAX_PHOTOS"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1")
         for name in ("BOT_GLOBAL_PER_SECOND", "BOT_CHAT_BURST"):

@@ -2,10 +2,14 @@
 through the fake Bot API server enforcing Telegram's limits.
 
     .venv/bin/python -m bench.notify [--changes 5000] [--workers 2] [--rate 29] [--db postgresql|sqlite]
+                                     [--simple | --fork] [--ceiling]
 
 The fake server (sandbox.botapi.FakeBotAPI, rate_limits=True: about 30 messages a second
-over all chats, 1 a second per chat) runs in this process; two real `python -m workers
-worker` processes (RQ workers with scheduler, shared Redis rate limit) send the outbox.
+over all chats, 1 a second per chat) runs in this process; two real worker processes (RQ
+workers with scheduler, shared Redis rate limit) send the outbox. By default they run the
+Procfile's `sender` command, what production runs; `--simple` runs `python -m workers worker
+--simple` on every queue, `--fork` the forking `python -m workers worker`. `--ceiling` turns
+the fake's limits off and the workers' limit up, to show what the senders could do unpaced.
 Every change goes through the status door (`change_status`, assigned -> in_progress with a
 note), which writes the reporter's outbox row and queues its send job after commit, as the
 panel does. Throughput is counted from the rows' sent_at; the idle latency is the time
@@ -14,10 +18,13 @@ from a change's commit to the row's sent_at with an empty queue (one change ever
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
 import subprocess
 import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
 from peewee import fn
 
@@ -25,6 +32,7 @@ from bench.common import (ComplaintFactory, bench_database, bench_env, flush_ben
                           pct, summary_ms, verdict)
 
 TOKEN = "123456:BENCH-TOKEN"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def make_reporters(api, count: int) -> list[int]:
@@ -51,9 +59,28 @@ def assigned_complaints(reporters: list[int], now) -> list[int]:
     return [c.id for c in Complaint.select(Complaint.id).order_by(Complaint.id)]
 
 
-def start_workers(cfg, count: int, simple: bool) -> list[subprocess.Popen]:
+def procfile_sender() -> list[str]:
+    """The Procfile's `sender` command (production's send workers), as arguments."""
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        name, _, command = line.partition(":")
+        if name.strip() == "sender":
+            args = shlex.split(command)
+            assert args[:3] == ["python", "-m", "workers"], args
+            return args[3:]
+    raise SystemExit("the Procfile has no sender process")
+
+
+def worker_args(args) -> list[str]:
+    if args.simple:
+        return ["worker", "--simple"]
+    if args.fork:
+        return ["worker"]
+    return procfile_sender()
+
+
+def start_workers(cfg, count: int, args: list[str]) -> list[subprocess.Popen]:
     env = bench_env(cfg)
-    command = [sys.executable, "-m", "workers", "worker"] + (["--simple"] if simple else [])
+    command = [sys.executable, "-m", "workers", *args]
     return [subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                              stderr=open(f"/tmp/wadul-bench/worker{i}.log", "w")) for i in range(count)]
 
@@ -81,21 +108,31 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.notify", description=__doc__)
     parser.add_argument("--changes", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--rate", type=int, default=29, help="SEND_GLOBAL_PER_SECOND for the workers (default config: 25)")
+    parser.add_argument("--rate", type=int, default=29, help="SEND_GLOBAL_PER_SECOND for the workers (default config: 29)")
     parser.add_argument("--idle", type=int, default=50, help="changes for the idle-queue latency")
     parser.add_argument("--db", choices=("postgresql", "sqlite"), default="postgresql")
-    parser.add_argument("--simple", action="store_true", help="workers run jobs in-process (no fork per job)")
+    kind = parser.add_mutually_exclusive_group()
+    kind.add_argument("--simple", action="store_true", help="`worker --simple` on every queue instead of the Procfile's sender")
+    kind.add_argument("--fork", action="store_true", help="the forking `worker` on every queue instead of the Procfile's sender")
+    parser.add_argument("--ceiling", action="store_true",
+                        help="no limits (fake's off, SEND_GLOBAL_PER_SECOND=10000): the senders' own capacity")
     args = parser.parse_args(argv)
+    command = worker_args(args)
+    rate = 10000 if args.ceiling else args.rate
+    from config import Config
+
+    burst = os.environ.get("SEND_GLOBAL_BURST") or Config.SEND_GLOBAL_BURST  # the workers inherit the environment
     header("Scenario 2: notification throughput", f"""
         {args.changes} status changes (status door, one per distinct reporter) on {args.db}, sent by {args.workers}
-        `python -m workers worker{' --simple' if args.simple else ''}` processes with SEND_GLOBAL_PER_SECOND={args.rate}, through FakeBotAPI(rate_limits=True).""")
+        `python -m workers {' '.join(command)}` processes with SEND_GLOBAL_PER_SECOND={rate} (SEND_GLOBAL_BURST={burst}),
+        through FakeBotAPI(rate_limits={not args.ceiling}).""")
     from sandbox.botapi import FakeBotAPI
 
     flush_bench_redis()
-    api = FakeBotAPI(TOKEN, rate_limits=True).start()
+    api = FakeBotAPI(TOKEN, rate_limits=not args.ceiling).start()
     procs = []
     try:
-        with bench_database(args.db, name="notify", TELEGRAM_API_URL=api.url, SEND_GLOBAL_PER_SECOND=args.rate) as cfg:
+        with bench_database(args.db, name="notify", TELEGRAM_API_URL=api.url, SEND_GLOBAL_PER_SECOND=rate) as cfg:
             import models
             from models import OutboundMessage, utcnow
 
@@ -103,7 +140,7 @@ def main(argv=None) -> int:
             reporters = make_reporters(api, args.changes + args.idle)
             complaints = assigned_complaints(reporters, now)
             models.db.close()
-            procs = start_workers(cfg, args.workers, args.simple)
+            procs = start_workers(cfg, args.workers, command)
             time.sleep(3)  # the workers start and preload
             start = time.monotonic()
             for cid in complaints[:args.changes]:

@@ -19,7 +19,7 @@ if [ ! -f instance/demo-logins.txt ]; then
   chmod 600 instance/demo-logins.txt
 fi
 
-processes=(web worker clock bot)
+processes=(web worker sender clock bot)
 env_files=".env"
 if [ -z "${TELEGRAM_BOT_TOKEN:-}" ]; then
   # No token: the sandbox (a local Telegram, sandbox/) stands in, and the real bot and worker
@@ -34,4 +34,5 @@ if [ -z "${TELEGRAM_BOT_TOKEN:-}" ]; then
   say "sandbox chat: http://127.0.0.1:$SANDBOX_CHAT_PORT  (talk to the bot as simulated Telegram users)"
 fi
 say "panel: http://127.0.0.1:$WEB_PORT/admin/  (demo logins: instance/demo-logins.txt)"
-exec honcho start -f Procfile -e "$env_files" "${processes[@]}"
+# Two send workers: each sends one message at a time, and the shared limit in Redis paces them together.
+exec honcho start -f Procfile -e "$env_files" -c "sender=${SEND_WORKERS:-2}" "${processes[@]}"

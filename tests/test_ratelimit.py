@@ -15,7 +15,8 @@ from workers.ratelimit import RateLimiter
 
 @pytest.fixture
 def config(redis_conn):
-    return TestConfig(REDIS_URL=TEST_REDIS_URL, QUEUE_PREFIX="wadulrl")
+    # A wide overall burst, so that the per-chat tests see the per-chat limits alone.
+    return TestConfig(REDIS_URL=TEST_REDIS_URL, QUEUE_PREFIX="wadulrl", SEND_GLOBAL_BURST=30)
 
 
 def limiter(config) -> RateLimiter:
@@ -51,11 +52,87 @@ def test_group_limit_keeps_any_minute_under_twenty(config):
 
 
 def test_global_limit_across_chats(config):
-    rl = limiter(config.with_(SEND_GLOBAL_PER_SECOND=10))
+    rl = limiter(config.with_(SEND_GLOBAL_PER_SECOND=10, SEND_GLOBAL_BURST=3))
     results = [rl.acquire(1000 + i) for i in range(12)]
-    assert results[:2] == [0.0, 0.0]  # burst of 10 // 5
-    assert all(w > 0 for w in results[2:])
-    assert max(results) <= 1 / 8
+    assert results[:3] == [0.0, 0.0, 0.0]  # the burst
+    assert all(0.05 < w <= 1 / 10 for w in results[3:])  # then one every tenth of a second
+
+
+@pytest.fixture
+def defaults(redis_conn):
+    return TestConfig(REDIS_URL=TEST_REDIS_URL, QUEUE_PREFIX="wadulrl")
+
+
+def test_overall_burst_is_small(defaults):
+    rl = limiter(defaults)
+    assert (defaults.SEND_GLOBAL_PER_SECOND, defaults.SEND_GLOBAL_BURST) == (29, 3)
+    results = [rl.acquire(2000 + i) for i in range(5)]
+    assert results[:3] == [0.0] * 3 and all(0.02 < w <= 1 / 29 for w in results[3:])
+
+
+def granted_by(senders: int, config, seconds: float, late: float = 0.0) -> list[float]:
+    """Moments at which `senders` clients (own connections, like processes) hammering distinct
+    chats are granted a message; each wakes `late` seconds after the moment it was told."""
+    granted: list[float] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def sender(n):
+        rl = limiter(config)
+        chat = 10_000 * (n + 1)
+        while time.monotonic() < stop:
+            wait = rl.acquire(chat)
+            if wait == 0.0:
+                with lock:
+                    granted.append(time.monotonic())
+                chat += 1  # a status change for the next reporter
+            else:
+                time.sleep(wait + late)
+
+    threads = [threading.Thread(target=sender, args=(n,)) for n in range(senders)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sorted(granted)
+
+
+def test_two_senders_get_exactly_the_configured_rate(config):
+    cfg = config.with_(SEND_GLOBAL_PER_SECOND=20, SEND_GLOBAL_BURST=3)
+    granted = granted_by(2, cfg, 3.0)
+    steady = [t for t in granted if granted[0] + 1.0 <= t < granted[0] + 3.0]
+    assert 38 <= len(steady) <= 41  # 20 a second, not less (the old limiter kept 16 of 20)
+    # No window of one second ever holds more than rate + burst.
+    assert all(sum(1 for u in granted if t <= u < t + 1.0) <= 20 + 3 for t in granted)
+
+
+def test_a_sender_that_wakes_late_does_not_lose_its_slots(config):
+    """Senders are busy (a database write, Telegram's answer) when a slot comes due: the
+    burst allowance lets them take it a little late instead of losing it."""
+    cfg = config.with_(SEND_GLOBAL_PER_SECOND=20, SEND_GLOBAL_BURST=3)
+    granted = granted_by(1, cfg, 3.0, late=0.012)
+    steady = [t for t in granted if granted[0] + 1.0 <= t < granted[0] + 3.0]
+    assert len(steady) >= 38  # without the allowance: one per 50 + 12 ms, 32 in 2 s
+
+
+def test_what_the_limiter_grants_the_fake_telegram_accepts(defaults):
+    """The default limit, replayed against the fake Bot API's own flood limits (30 a second,
+    a bucket of 30): not one message would be refused."""
+    from sandbox.botapi_limits import RateLimiter as TelegramLimits, RateLimits
+
+    telegram = TelegramLimits(RateLimits(enabled=True))
+    granted = granted_by(2, defaults, 2.5)
+    assert len(granted) >= 29 * 2.5 - 1
+    clock = {"now": 0.0}
+    telegram._clock = lambda: clock["now"]
+    for n, moment in enumerate(granted):
+        clock["now"] = moment
+        assert telegram.acquire(50_000 + n, "private") is None
+    # Even from an empty bucket it holds: Telegram never needs more than the burst in hand.
+    strict = TelegramLimits(RateLimits(enabled=True, global_burst=defaults.SEND_GLOBAL_BURST + 1), clock=lambda: clock["now"])
+    for n, moment in enumerate(granted):
+        clock["now"] = moment
+        assert strict.acquire(60_000 + n, "private") is None, f"message {n} of {len(granted)}"
 
 
 def test_pause_from_retry_after_holds_every_process(config):

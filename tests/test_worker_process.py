@@ -4,6 +4,7 @@ a complaint filed while Redis is down."""
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -32,6 +33,17 @@ def start(args: list[str], config, **env_overrides) -> subprocess.Popen:
     env = {**os.environ, **config_env(config, **env_overrides), "PYTHONPATH": str(ROOT)}
     return subprocess.Popen([sys.executable, "-m", "workers", *args], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def procfile(name: str) -> list[str]:
+    """The arguments after `python -m workers` of a Procfile process: what production runs."""
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        key, _, command = line.partition(":")
+        if key.strip() == name:
+            args = shlex.split(command)
+            assert args[:3] == ["python", "-m", "workers"], args
+            return args[3:]
+    raise AssertionError(f"no {name} in the Procfile")
 
 
 def finish(process: subprocess.Popen, timeout: float = 60) -> str:
@@ -122,14 +134,16 @@ class StallingProxy:
         self.server.shutdown()
 
 
+@pytest.mark.parametrize("command", ["worker", "sender"])
 def test_worker_killed_in_the_middle_of_sending_loses_nothing_and_sends_nothing_twice(
-        telegram, botapi, run_worker):
+        telegram, botapi, run_worker, command):
+    """The forking `worker` and the Procfile's in-process `sender` alike."""
     siti = botapi.user()
     with transaction():
         first = outbox.add_message(siti.id, "Pesan pertama", kind="status")
         second = outbox.add_message(siti.id, "Pesan kedua", kind="status")
     proxy = StallingProxy(botapi.url, "Pesan pertama")
-    worker = start(["worker"], telegram, TELEGRAM_API_URL=proxy.url)
+    worker = start(["worker"] if command == "worker" else procfile("sender"), telegram, TELEGRAM_API_URL=proxy.url)
     try:
         assert proxy.forwarded.wait(30), "the worker never called Telegram"
         for pid in [worker.pid] + descendants(worker.pid):

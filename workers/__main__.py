@@ -1,6 +1,13 @@
-"""`python -m workers worker [--burst]` runs an RQ worker with its scheduler on the project's
-queues (what `rq worker --with-scheduler` does); `python -m workers clock` runs the one
-periodic process; `python -m workers report [--days N]` queues a report now.
+"""`python -m workers worker [--burst] [--simple] [--queues send,default,low]` runs an RQ
+worker with its scheduler on the project's queues (what `rq worker --with-scheduler` does);
+`python -m workers clock` runs the one periodic process; `python -m workers report [--days N]`
+queues a report now.
+
+Production (the Procfile) runs the send queue on its own in-process workers
+(`worker --simple --queues send`, two of them): one send job is one message, and a forking
+worker's fork per job alone caps a worker at a few messages a second. Everything else runs
+on the forking `worker --queues default,low`, where a job's memory goes away with its
+work-horse.
 """
 from __future__ import annotations
 
@@ -18,6 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     work = sub.add_parser("worker", help="an RQ worker (with scheduler) on the Wadul queues")
     work.add_argument("--burst", action="store_true", help="quit when the queues are empty")
     work.add_argument("--simple", action="store_true", help="run jobs in this process (no fork per job)")
+    work.add_argument("--queues", default=",".join(QUEUES), type=_queue_list,
+                      help=f"comma-separated queues to serve, most urgent first (default: {','.join(QUEUES)})")
     clock = sub.add_parser("clock", help="queue the periodic sweeps and reports (run exactly one)")
     clock.add_argument("--once", action="store_true", help="queue every periodic job once and quit")
     report = sub.add_parser("report", help="queue a compliance report")
@@ -35,17 +44,30 @@ def main(argv: list[str] | None = None) -> int:
     return {"worker": _worker, "clock": _clock, "report": _report}[args.command](args)
 
 
+QUEUES = ("send", "default", "low")  # services.runtime's QUEUE_SEND, QUEUE_DEFAULT, QUEUE_LOW
+
+
+def _queue_list(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in QUEUES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"queues must be some of {', '.join(QUEUES)} (got {text!r})")
+    return list(dict.fromkeys(names))
+
+
 def _worker(args) -> int:
     from rq import SimpleWorker, Worker
 
     import models
     from services import runtime
+    from workers import jobs
 
     cfg = runtime.config()
     _preload()
     models.db.close()  # never hand an open connection to forked work-horses
     worker_class = SimpleWorker if args.simple else Worker
-    worker = worker_class(runtime.queue_names(cfg), connection=runtime.redis())
+    jobs.keep_connection(args.simple)  # in-process jobs reuse one connection
+    worker = worker_class([runtime.queue_name(cfg, q) for q in args.queues], connection=runtime.redis())
     worker.work(burst=args.burst, with_scheduler=True, logging_level="INFO")
     return 0
 

@@ -2,7 +2,10 @@
 
 Jobs take ids (and, for tests and catch-up runs, an explicit `now`), reload the rows, and
 leave early when the work is already done. Each one closes its database connection when it
-ends: a forked work-horse must not leave connections behind.
+ends, since a forked work-horse must not leave connections behind; a worker that runs jobs
+in its own process (`--simple`, the send workers) keeps the connection from job to job
+instead (opening one costs PostgreSQL a new backend, more than a whole send), and drops it
+only after a job that failed, so that a broken connection is never handed to the next job.
 """
 from __future__ import annotations
 
@@ -20,14 +23,30 @@ from workers import assignment, reminders, reports, sender, sweeps
 log = logging.getLogger(__name__)
 
 
+_keep = {"connection": False}
+
+
+def keep_connection(keep: bool = True) -> None:
+    """Whether jobs leave the database connection open for the next job (in-process workers)."""
+    _keep["connection"] = keep
+
+
+def _close() -> None:
+    if not models.db.in_transaction():
+        models.db.close()
+
+
 def _job(func):
     @functools.wraps(func)
     def run(*args, **kwargs):
         try:
-            return func(*args, **kwargs)
-        finally:
-            if not models.db.in_transaction():
-                models.db.close()
+            result = func(*args, **kwargs)
+        except BaseException:
+            _close()
+            raise
+        if not _keep["connection"]:
+            _close()
+        return result
     return run
 
 

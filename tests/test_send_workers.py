@@ -1,0 +1,127 @@
+"""The send workers production runs (the Procfile's `sender`: in-process RQ workers on the
+send queue only) beside the forking `worker` for everything else; what scripts/run.sh
+starts; and the database connection an in-process worker keeps from job to job."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from peewee import DatabaseError, InterfaceError
+from redis.exceptions import RedisError
+
+import models
+from core import status as st
+from models import Complaint, OutboundMessage
+from services import outbox, runtime
+from services.tx import transaction
+from tests.conftest import TEST_PG_URL
+from tests.test_worker_process import ROOT, file_road_complaint, finish, procfile, start
+from tests.workerkit import link_office, texts
+from workers import jobs
+
+
+def procfile_names() -> set[str]:
+    return {line.split(":", 1)[0].strip() for line in (ROOT / "Procfile").read_text().splitlines() if ":" in line}
+
+
+def test_the_procfile_sends_on_in_process_workers_and_forks_for_the_rest():
+    assert procfile("sender") == ["worker", "--simple", "--queues", "send"]
+    assert procfile("worker") == ["worker", "--queues", "default,low"]
+
+
+def test_run_sh_starts_every_process_of_the_procfile():
+    script = (ROOT / "scripts" / "run.sh").read_text()
+    started = set(re.search(r"^processes=\(([^)]*)\)", script, re.M).group(1).split())
+    started |= set(re.findall(r"^\s*processes\+=\(([^)]*)\)", script, re.M)[0].split())  # the sandbox, without a token
+    assert started == procfile_names()
+    assert re.search(r'honcho start .*-c "sender=\$\{SEND_WORKERS:-2\}"', script)  # two send workers
+
+
+def test_sender_and_worker_share_the_work_between_them(telegram, botapi, redis_conn):
+    group = link_office(botapi, "DPUTR")
+    complaint = file_road_complaint(botapi, "split")  # its assignment job waits on the default queue
+    with transaction():
+        note = outbox.add_message(complaint.reporter.chat_id, "Pesan langsung", kind="status")
+    sender = procfile("sender")
+
+    output = finish(start(sender + ["--burst"], telegram))
+    assert OutboundMessage.get_by_id(note.id).state == "sent", output
+    assert Complaint.get_by_id(complaint.id).status == st.NEW  # not the sender's queue
+
+    output = finish(start(procfile("worker") + ["--burst"], telegram))
+    assert Complaint.get_by_id(complaint.id).status == st.ASSIGNED, output
+    assert OutboundMessage.select().where(OutboundMessage.state == "pending").count() >= 2  # its notices wait
+
+    output = finish(start(sender + ["--burst"], telegram))
+    assert not OutboundMessage.select().where(OutboundMessage.state != "sent").exists(), output
+    assert complaint.tracking_code in texts(botapi, complaint.reporter.chat_id)[1]
+    assert complaint.tracking_code in texts(botapi, group)[0]
+
+
+def test_unknown_queue_is_refused_politely():
+    result = subprocess.run([sys.executable, "-m", "workers", "worker", "--queues", "send,kirim"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "queues must be some of send, default, low" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_queue_names_are_the_runtimes():
+    from workers.__main__ import QUEUES
+
+    assert QUEUES == (runtime.QUEUE_SEND, runtime.QUEUE_DEFAULT, runtime.QUEUE_LOW)
+
+
+# --- one connection from job to job in an in-process worker ----------------------------------------
+@pytest.fixture
+def kept():
+    jobs.keep_connection(True)
+    yield
+    jobs.keep_connection(False)
+
+
+def add(chat_id: int, text: str) -> OutboundMessage:
+    with transaction():
+        return outbox.add_message(chat_id, text, kind="status")
+
+
+def test_forked_jobs_close_the_connection(telegram, botapi):
+    row = add(botapi.user().id, "Satu")
+    assert jobs.send_message(row.id) == "sent"
+    assert models.db.is_closed()
+
+
+def test_in_process_jobs_keep_it_and_drop_it_after_a_failure(telegram, botapi, kept):
+    siti = botapi.user()
+    first, second = add(siti.id, "Satu"), add(botapi.user().id, "Dua")
+    assert jobs.send_message(first.id) == "sent"
+    assert not models.db.is_closed()
+    connection = models.db.connection()
+    assert jobs.send_message(second.id) == "sent"
+    assert models.db.connection() is connection  # the same one, not a new one per message
+
+    runtime.use(telegram.with_(REDIS_URL="redis://127.0.0.1:1/0"))  # Redis gone: the job fails
+    third = add(siti.id, "Tiga")
+    models.db.connection()
+    with pytest.raises(RedisError):
+        jobs.send_message(third.id)
+    assert models.db.is_closed()  # the next job starts on a fresh connection
+    runtime.use(telegram)
+    assert OutboundMessage.get_by_id(third.id).state == "pending"  # and the row is still to be sent
+
+
+@pytest.mark.skipif(not TEST_PG_URL, reason="PostgreSQL only: a backend terminated under a kept connection")
+def test_a_connection_broken_between_jobs_costs_one_retry_not_the_worker(telegram, botapi, kept):
+    import psycopg
+
+    first, second = add(botapi.user().id, "Satu"), add(botapi.user().id, "Dua")
+    assert jobs.send_message(first.id) == "sent"
+    (pid,) = models.db.execute_sql("SELECT pg_backend_pid()").fetchone()
+    with psycopg.connect(TEST_PG_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))  # the server restarted, say
+    with pytest.raises((DatabaseError, InterfaceError)):
+        jobs.send_message(second.id)  # RQ retries this job later (send jobs have Retry)
+    assert models.db.is_closed()
+    assert jobs.send_message(second.id) == "sent"
+    assert [OutboundMessage.get_by_id(r.id).state for r in (first, second)] == ["sent", "sent"]
