@@ -9,6 +9,8 @@ from __future__ import annotations
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 import models
+from core import status as st
+
 
 
 def _reminder_mark_quiet_until(migrator) -> list:
@@ -18,9 +20,47 @@ def _reminder_mark_quiet_until(migrator) -> list:
     return [migrator.add_column(table, name, fields[name]) for name in ("phase", "due_at", "next_at")]
 
 
+class _Run:
+    """A step's own statement (a backfill) among the migrator's operations."""
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def run(self):
+        self.fn()
+
+
+def backfill_current_due() -> int:
+    """Fill Complaint.current_due from status, first answer and deadlines; returns the rows
+    updated. Only rows whose value is not empty are written (a finished complaint has none)."""
+    C = models.Complaint
+    return (C.update(current_due=C.due_now_sql())
+            .where(C.status.in_(sorted(st.OPEN)) | C.current_due.is_null(False)).execute())
+
+
+def _complaint_current_due(migrator) -> list:
+    """The stored current deadline and the indexes the panel's lists sort on (named as
+    create_tables names them)."""
+    table = models.Complaint._meta.table_name
+    return [
+        migrator.add_column(table, "current_due", models.Complaint.current_due),
+        _Run(backfill_current_due),
+        migrator.drop_index(table, "complaint_assigned_opd_id_status_response_due_at"),
+        migrator.drop_index(table, "complaint_assigned_desa_id_status_response_due_at"),
+        migrator.add_index(table, ("assigned_opd_id", "status", "current_due")),
+        migrator.add_index(table, ("assigned_desa_id", "status", "current_due")),
+        migrator.add_index(table, ("status", "current_due")),
+        migrator.add_index(table, ("assigned_opd_id", "current_due")),
+        migrator.add_index(table, ("assigned_desa_id", "current_due")),
+        migrator.add_index(table, ("current_due",)),
+        migrator.add_index(table, ("resolved_at",)),
+    ]
+
+
 # Each step: (version it produces, description, function(migrator) -> list of operations).
 STEPS: list[tuple[int, str, callable]] = [
     (2, "reminder marks: phase, due_at, next_at", _reminder_mark_quiet_until),
+    (3, "complaints: stored current deadline (current_due) and the list indexes on it", _complaint_current_due),
 ]
 
 LATEST_VERSION = 1 + len(STEPS)

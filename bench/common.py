@@ -113,28 +113,34 @@ def bench_env(config) -> dict:
 
 
 @contextmanager
-def bench_database(kind: str, keep: bool = False, seeded: bool = True, name: str = "", **overrides):
+def bench_database(kind: str, keep: bool = False, seeded: bool = True, name: str = "", reuse: bool = False,
+                   **overrides):
     """A fresh benchmark database ("postgresql" or "sqlite"), bound and seeded; yields the Config.
 
     `name` suffixes the database (wadul_bench_<name>, /tmp/wadul-bench/<name>.db) so that two
-    benchmarks never share one."""
+    benchmarks never share one. `reuse`: when that database already exists (an earlier run
+    with keep), bind it as it is (not dropped, not seeded, kept afterwards)."""
     pg_name = f"{BENCH_PG_NAME}_{name}" if name else BENCH_PG_NAME
     sqlite_path = BENCH_SQLITE.with_name(f"{name}.db") if name else BENCH_SQLITE
     import models
     from services import runtime
 
+    reused = reuse and (_pg_exists(pg_name) if kind == "postgresql" else sqlite_path.exists())
+    keep = keep or reused
     if kind == "postgresql":
-        _pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
-        _pg_admin(f'CREATE DATABASE "{pg_name}"')
+        if not reused:
+            _pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+            _pg_admin(f'CREATE DATABASE "{pg_name}"')
         url = pg_url(pg_name)
     else:
         sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+            if not reused:
+                Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
         url = f"sqlite:///{sqlite_path}"
     cfg = runtime.use(bench_config(url, **overrides))
     models.create_tables()
-    if seeded:
+    if seeded and not reused:
         from services import demo
 
         demo.seed_demo(officials=True)
@@ -144,6 +150,13 @@ def bench_database(kind: str, keep: bool = False, seeded: bool = True, name: str
         models.db.close()
         if kind == "postgresql" and not keep:
             _pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+
+
+def _pg_exists(name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(BENCH_PG_ADMIN, autocommit=True) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
 
 
 def flush_bench_redis() -> None:
@@ -215,23 +228,24 @@ class ComplaintFactory:
                 closed, response_due, resolution_due, 0, 0, "")
 
 
-def insert_complaints(rows, batch: int = 5000) -> int:
-    """Insert complaint tuples (COLUMNS order) fast: COPY on PostgreSQL, insert_many on SQLite."""
+def insert_complaints(rows, batch: int = 5000, columns: tuple = COLUMNS) -> int:
+    """Insert complaint tuples (`columns` order, COLUMNS unless told) fast: COPY on PostgreSQL,
+    insert_many on SQLite."""
     import models
 
     database = models.db.obj
     if isinstance(database, models.SqliteDatabase):
-        return _insert_sqlite(rows, batch)
-    return _copy_postgres(rows)
+        return _insert_sqlite(rows, batch, columns)
+    return _copy_postgres(rows, columns)
 
 
-def _insert_sqlite(rows, batch: int) -> int:
+def _insert_sqlite(rows, batch: int, columns: tuple = COLUMNS) -> int:
     import models
 
-    fields = [getattr(models.Complaint, c[:-3] if c.endswith("_id") else c) for c in COLUMNS]
+    fields = [getattr(models.Complaint, c[:-3] if c.endswith("_id") else c) for c in columns]
     count, chunk = 0, []
     # SQLite allows 32766 variables per statement: keep a batch under that.
-    per = max(1, min(batch, 32000 // len(COLUMNS)))
+    per = max(1, min(batch, 32000 // len(columns)))
     with models.db.atomic():
         for row in rows:
             chunk.append(row)
@@ -245,13 +259,13 @@ def _insert_sqlite(rows, batch: int) -> int:
     return count
 
 
-def _copy_postgres(rows) -> int:
+def _copy_postgres(rows, columns: tuple = COLUMNS) -> int:
     import models
 
     conn = models.db.connection()
     count = 0
     with conn.cursor() as cur:
-        with cur.copy(f"COPY complaint ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+        with cur.copy(f"COPY complaint ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
                 count += 1

@@ -103,6 +103,12 @@ MESSAGES.update({
     "panel.search.complaints": {"id": "Kode atau isi aduan", "en": "Code or text"},
     "panel.list.empty": {"id": "Tidak ada aduan yang cocok.", "en": "No matching complaints."},
     "panel.list.quick": {"id": "Saring cepat", "en": "Quick filters"},
+    # the list stops counting at a cap: "10.000+" (the number is formatted for the language)
+    "panel.list.count_more": {"id": "{n}+", "en": "{n}+"},
+    "panel.list.count_more_title": {
+        "id": "Lebih dari {n} aduan cocok; persempit dengan saringan untuk jumlah pastinya.",
+        "en": "More than {n} complaints match; narrow the filters for the exact number.",
+    },
     "panel.list.legend": {
         "id": "Tenggat: batas tanggapan pertama sampai instansi menanggapi, lalu batas penyelesaian. "
               "Merah berarti sudah terlambat, jingga berarti kurang dari 12 jam lagi.",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from peewee import JOIN, Case
+from peewee import JOIN
 
 from core import status as st
 from models import Category, Complaint, Desa, Kecamatan, Opd, Reporter
@@ -12,15 +12,15 @@ AssignedDesa = Desa.alias("assigned_desa_row")
 LocationKecamatan = Kecamatan.alias("location_kecamatan")
 
 
-def _without_geometry(model) -> list:
+def without_geometry(model) -> list:
     """A village's columns but its boundary: kilobytes of JSON per line that no list shows."""
     return [getattr(model, f.name) for f in Desa._meta.sorted_fields if f.name != "geometry"]
 
 
 def complaint_rows():
     """Complaints with the rows every list line shows, in one query (no query per line)."""
-    return (Complaint.select(Complaint, Category, Opd, *_without_geometry(Desa), LocationKecamatan,
-                             *_without_geometry(AssignedDesa), Reporter)
+    return (Complaint.select(Complaint, Category, Opd, *without_geometry(Desa), LocationKecamatan,
+                             *without_geometry(AssignedDesa), Reporter)
             .join_from(Complaint, Category, JOIN.LEFT_OUTER, on=(Complaint.category == Category.id), attr="category")
             .join_from(Complaint, Opd, JOIN.LEFT_OUTER, on=(Complaint.assigned_opd == Opd.id), attr="assigned_opd")
             .join_from(Complaint, Desa, JOIN.LEFT_OUTER, on=(Complaint.desa == Desa.id), attr="desa")
@@ -32,10 +32,9 @@ def complaint_rows():
 
 
 def deadline_order():
-    """Sort key: the deadline an open complaint works against; finished ones have none."""
-    return Case(None, [(Complaint.status.not_in(list(st.OPEN)), None),
-                       (Complaint.first_response_at.is_null(), Complaint.response_due_at)],
-                Complaint.resolution_due_at)
+    """Sort key: the deadline an open complaint works against (the stored `current_due`, which
+    the office/status indexes end with); finished ones have none."""
+    return Complaint.current_due
 
 
 def overdue_condition(now: datetime):
