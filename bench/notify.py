@@ -59,6 +59,51 @@ def assigned_complaints(reporters: list[int], now) -> list[int]:
     return [c.id for c in Complaint.select(Complaint.id).order_by(Complaint.id)]
 
 
+class DelayingProxy:
+    """Stands in front of the fake Bot API like the Internet in front of Telegram: each call
+    takes `rtt` seconds more (half on the way there, half back, +-20%), so that a sender's
+    wait for Telegram's answer is that of a real deployment, not of a local socket."""
+
+    def __init__(self, target: str, rtt: float):
+        import random
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        import httpx
+
+        client = httpx.Client(base_url=target, timeout=30, limits=httpx.Limits(max_connections=100))
+        lock = threading.Lock()
+
+        def leg() -> float:
+            with lock:
+                return rtt / 2 * random.uniform(0.8, 1.2)
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                time.sleep(leg())
+                reply = client.post(self.path, content=body, headers={"Content-Type": self.headers["Content-Type"]})
+                time.sleep(leg())
+                self.send_response(reply.status_code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(reply.content)))
+                self.end_headers()
+                self.wfile.write(reply.content)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+
+
 def procfile_sender() -> list[str]:
     """The Procfile's `sender` command (production's send workers), as arguments."""
     for line in (ROOT / "Procfile").read_text().splitlines():
@@ -116,6 +161,8 @@ def main(argv=None) -> int:
     kind.add_argument("--fork", action="store_true", help="the forking `worker` on every queue instead of the Procfile's sender")
     parser.add_argument("--ceiling", action="store_true",
                         help="no limits (fake's off, SEND_GLOBAL_PER_SECOND=10000): the senders' own capacity")
+    parser.add_argument("--rtt", type=float, default=0.0,
+                        help="milliseconds each Bot API call takes on the network (a delaying proxy; 0: none)")
     args = parser.parse_args(argv)
     command = worker_args(args)
     rate = 10000 if args.ceiling else args.rate
@@ -125,14 +172,16 @@ def main(argv=None) -> int:
     header("Scenario 2: notification throughput", f"""
         {args.changes} status changes (status door, one per distinct reporter) on {args.db}, sent by {args.workers}
         `python -m workers {' '.join(command)}` processes with SEND_GLOBAL_PER_SECOND={rate} (SEND_GLOBAL_BURST={burst}),
-        through FakeBotAPI(rate_limits={not args.ceiling}).""")
+        through FakeBotAPI(rate_limits={not args.ceiling}){f' behind a proxy adding {args.rtt:.0f} ms (+-20%) to each call' if args.rtt else ''}.""")
     from sandbox.botapi import FakeBotAPI
 
     flush_bench_redis()
     api = FakeBotAPI(TOKEN, rate_limits=not args.ceiling).start()
+    proxy = DelayingProxy(api.url, args.rtt / 1000) if args.rtt else None
     procs = []
     try:
-        with bench_database(args.db, name="notify", TELEGRAM_API_URL=api.url, SEND_GLOBAL_PER_SECOND=rate) as cfg:
+        with bench_database(args.db, name="notify", TELEGRAM_API_URL=proxy.url if proxy else api.url,
+                            SEND_GLOBAL_PER_SECOND=rate) as cfg:
             import models
             from models import OutboundMessage, utcnow
 
@@ -182,6 +231,8 @@ def main(argv=None) -> int:
                 p.wait(10)
             except subprocess.TimeoutExpired:
                 p.kill()
+        if proxy:
+            proxy.stop()
         api.stop()
         flush_bench_redis()
     return 0
