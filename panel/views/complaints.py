@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_admin import expose
 from markupsafe import Markup
 
 from peewee import JOIN
 
 from core import status as st
+from core.deadlines import humanize_remaining
+from core.timefmt import local_datetime
 
 from models import (ROLE_MAIN_ADMIN, ROLE_OVERSIGHT, ROLES, Category, Complaint, Desa, Kecamatan, Official, Opd,
                     OutboundMessage, Photo, Reporter, StatusChange, utcnow)
@@ -129,8 +131,10 @@ class _ReporterName:
 class ExportLine:
     """One exported complaint: its columns plus the directory rows the formatters read."""
 
-    __slots__ = (*EXPORT_FIELDS, "category", "desa", "assigned_opd", "assigned_desa", "reporter", "filed_by_official")
+    __slots__ = (*EXPORT_FIELDS, "category", "desa", "assigned_opd", "assigned_desa", "reporter", "filed_by_official",
+                 "cells")
     office_name = Complaint.office_name
+    due_now = Complaint.due_now
 
     def __init__(self, values: tuple, directory: dict):
         for name, value in zip(EXPORT_FIELDS, values):
@@ -142,6 +146,7 @@ class ExportLine:
         self.filed_by_official = directory["official"].get(self.filed_by_official_id)
         names = values[len(EXPORT_FIELDS):]
         self.reporter = _ReporterName(*names) if self.reporter_id is not None else None
+        self.cells = None
 
 
 def _export_columns():
@@ -175,6 +180,56 @@ def export_lines(query) -> list[ExportLine]:
     rows = list(query.select(*_export_columns()).tuples())
     directory = _directory(rows)
     return [ExportLine(row, directory) for row in rows]
+
+
+class ExportCells:
+    """An export line's cells, what EXPORT_FORMATTERS (and _csv_safe) make of a complaint,
+    with the request's language, zone, viewer and clock read once per export instead of once
+    per cell (tests/test_panel_scale_paths.py holds the two to the same output)."""
+
+    def __init__(self):
+        self.lang = current_lang()
+        self.tz = current_app.config["WADUL"].TIMEZONE
+        self.official = current_official()
+        self.now = utcnow()
+        self.texts = {key: tr(f"panel.{key}") for key in ("category.unknown", "place.unknown", "reporter.hidden")}
+        self.cache: dict = {}
+
+    def time(self, moment) -> str:
+        return local_datetime(moment, self.lang, self.tz) if moment is not None else "—"
+
+    def _once(self, key, make):
+        value = self.cache.get(key)
+        if value is None:
+            value = self.cache[key] = make()
+        return value
+
+    def row(self, m: ExportLine) -> dict:
+        category = (self._once(("category", m.category_id), lambda: m.category.name(self.lang))
+                    if m.category_id else self.texts["category.unknown"])
+        if m.desa is None:
+            place = m.address_text[:60] or self.texts["place.unknown"]
+        else:
+            place = self._once(("place", m.desa_id), lambda: place_text(m))
+        deadline = ""
+        due = m.due_now() if m.status in st.OPEN else None
+        if due is not None:
+            deadline = humanize_remaining(due, self.now, self.lang)
+        if not access.shows_reporter(self.official, m):
+            reporter = self.texts["reporter.hidden"]
+        elif m.reporter is None:
+            reporter = str(m.filed_by_official or "—")
+        else:
+            reporter = str(m.reporter)
+        cells = {
+            "tracking_code": m.tracking_code, "created_at": self.time(m.created_at), "category": category,
+            "place": place, "office": m.office_name, "status": st.label(m.status, self.lang), "deadline": deadline,
+            "response_due_at": self.time(m.response_due_at), "first_response_at": self.time(m.first_response_at),
+            "resolution_due_at": self.time(m.resolution_due_at), "resolved_at": self.time(m.resolved_at),
+            "escalation_level": m.escalation_level, "rating": m.rating or "", "reporter": reporter,
+            "address_text": m.address_text, "description": m.description,
+        }
+        return {name: _csv_safe("" if value is None else value) for name, value in cells.items()}
 
 
 # The list counts matching rows only this far past the page shown: counting a quarter of a
@@ -280,6 +335,13 @@ class ComplaintView(ComplaintActions, PanelModelView):
         return count, export_lines(query)
 
     def get_export_value(self, model, name):
+        if isinstance(model, ExportLine):
+            if model.cells is None:
+                context = getattr(g, "_wadul_export_cells", None)
+                if context is None:
+                    context = g._wadul_export_cells = ExportCells()
+                model.cells = context.row(model)
+            return model.cells[name]
         return _csv_safe(super().get_export_value(model, name))
 
     def get_export_name(self, export_type="csv"):
