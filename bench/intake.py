@@ -325,7 +325,7 @@ async def wadul_mode(mode: str, args, cfg, api, chats: Chats, plan, points) -> d
                        ",".join(f"127.0.0.1:{p}" for p in ports[1:]))]
         procs += [spawn(cfg, f"webhook{i}", "bench.intake_bots", "wadul", "--webhook-port", str(port),
                         "--webhook-url-port", str(ports[0])) for i, port in enumerate(ports[1:])]
-    elif os.environ.get("WADUL_BENCH_PROFILE"):
+    elif os.environ.get("WADUL_BENCH_PROFILE") or os.environ.get("WADUL_BENCH_SQLLOG"):
         procs = [spawn(cfg, "polling", "bench.intake_bots", "wadul")]
     else:
         procs = [spawn(cfg, "polling", "bot")]  # exactly what production runs

@@ -34,6 +34,10 @@ def run_wadul(args) -> None:
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     config = runtime.use(Config.from_env())
+    if os.environ.get("WADUL_BENCH_SQLLOG"):  # every SQL statement the bot runs, to count them per update
+        handler = logging.FileHandler(os.environ["WADUL_BENCH_SQLLOG"], mode="w")
+        logging.getLogger("peewee").addHandler(handler)
+        logging.getLogger("peewee").setLevel(logging.DEBUG)
     from bot.app import ALLOWED_UPDATES, build_application
 
     application = build_application(config)

@@ -12,6 +12,7 @@ import secrets
 from peewee import JOIN, IntegrityError
 
 from bot import rules
+from bot.prepared import Prepared
 from models import Draft, Reporter, db, utcnow
 
 IDLE = "idle"
@@ -50,15 +51,28 @@ def load(user_id: int) -> Draft | None:
     return Draft.get_or_none(Draft.telegram_user_id == user_id)
 
 
+# The three queries of every update, compiled once (bot.prepared): read, claim, save.
+DRAFT_FIELDS = tuple(Draft._meta.sorted_fields)
+_READ = Prepared(lambda user_id: Draft.select(*DRAFT_FIELDS, Reporter.language, Reporter.language_chosen)
+                 .join(Reporter, JOIN.LEFT_OUTER, on=(Reporter.telegram_id == Draft.telegram_user_id))
+                 .where(Draft.telegram_user_id == user_id).limit(1), Draft.telegram_user_id)
+_CLAIM = Prepared(lambda update_id, chat_id, now, row_id, seen: Draft
+                  .update(last_update_id=update_id, chat_id=chat_id, updated_at=now)
+                  .where((Draft.id == row_id) & (Draft.last_update_id == seen)),
+                  Draft.last_update_id, Draft.chat_id, Draft.updated_at, Draft.id, Draft.last_update_id)
+_SAVE = Prepared(lambda step, data, now, row_id: Draft.update(step=step, data=data, updated_at=now)
+                 .where(Draft.id == row_id), Draft.step, Draft.data, Draft.updated_at, Draft.id)
+
+
 def load_with_language(user_id: int) -> Draft | None:
     """The draft, with the reporter's language choice in one query (`chosen_language`: None if none)."""
-    row = (Draft.select(Draft, Reporter.language.alias("reporter_language"),
-                        Reporter.language_chosen.alias("reporter_language_chosen"))
-           .join(Reporter, JOIN.LEFT_OUTER, on=(Reporter.telegram_id == Draft.telegram_user_id))
-           .where(Draft.telegram_user_id == user_id).objects().first())
-    if row is not None:
-        chosen = getattr(row, "reporter_language_chosen", None)
-        row.chosen_language = getattr(row, "reporter_language", None) if chosen else None
+    found = _READ.execute(user_id).fetchone()
+    if found is None:
+        return None
+    row = Draft(**{field.name: field.python_value(value) for field, value in zip(DRAFT_FIELDS, found)})
+    row._dirty.clear()
+    language, chosen = found[len(DRAFT_FIELDS):]
+    row.chosen_language = Reporter.language.python_value(language) if chosen else None
     return row
 
 
@@ -79,9 +93,7 @@ def claim_update(user_id: int, chat_id: int, update_id: int) -> Draft | None:
         if rules.is_redelivery(update_id, row.last_update_id, row.updated_at, now):
             return None
         # Compare-and-set: of two processes given the same update, exactly one wins.
-        won = (Draft.update(last_update_id=update_id, chat_id=chat_id, updated_at=now)
-               .where((Draft.id == row.id) & (Draft.last_update_id == row.last_update_id))
-               .execute())
+        won = _CLAIM.execute(update_id, chat_id, now, row.id, row.last_update_id).rowcount
         if won:
             row.last_update_id, row.chat_id, row.updated_at = update_id, chat_id, now
             return row
@@ -100,7 +112,7 @@ def save(draft: Draft, step: str | None = None, **changes) -> Draft:
     if step is not None:
         draft.step = step
     draft.updated_at = utcnow()
-    Draft.update(step=draft.step, data=draft.data, updated_at=draft.updated_at).where(Draft.id == draft.id).execute()
+    _SAVE.execute(draft.step, draft.data, draft.updated_at, draft.id)
     return draft
 
 

@@ -1,0 +1,166 @@
+"""The bot's pacing of new messages (bot.limits) and its aiohttp client (bot.http), against the fake Bot API."""
+import asyncio
+import time
+from datetime import timedelta
+
+import pytest
+from telegram import Bot, InputFile
+from telegram.error import RetryAfter
+
+from bot.http import AiohttpRequest
+from bot.limits import BotRateLimiter, Bucket, creates_message, message_count
+from config import ConfigError, TestConfig
+from sandbox.botapi import FakeBotAPI, sample_jpeg
+
+TOKEN = "123456:LIMITS"
+
+
+class Clock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_only_calls_that_create_messages_are_paced():
+    assert creates_message("sendMessage") and creates_message("sendPhoto") and creates_message("copyMessage")
+    assert not creates_message("sendChatAction") and not creates_message("editMessageText")
+    assert not creates_message("answerCallbackQuery") and not creates_message("deleteMessage")
+    assert message_count("sendMediaGroup", {"media": [1, 2, 3]}) == 3
+    assert message_count("sendMessage", {"chat_id": 1}) == 1
+
+
+def test_bucket_reservations_queue_callers_in_order():
+    clock = Clock()
+    bucket = Bucket(rate=2, capacity=2, clock=clock)
+    assert [bucket.reserve(clock.now) for _ in range(4)] == [0, 0, 0.5, 1.0]
+    clock.now += 1.0
+    assert bucket.reserve(clock.now) == 0.5  # the two reserved ahead were refilled first
+
+
+def test_settings_are_checked():
+    assert TestConfig().BOT_GLOBAL_PER_SECOND == 30 and TestConfig().BOT_CHAT_BURST == 10
+    TestConfig(BOT_GLOBAL_PER_SECOND=0, BOT_CHAT_BURST=0).validated()
+    with pytest.raises(ConfigError, match="BOT_GLOBAL_PER_SECOND"):
+        TestConfig(BOT_GLOBAL_PER_SECOND=-1).validated()
+    with pytest.raises(ConfigError, match="BOT_CHAT_BURST"):
+        TestConfig(BOT_CHAT_BURST=-5).validated()
+
+
+async def _bot(api, limiter=None) -> Bot:
+    from telegram.ext import ExtBot
+
+    bot = ExtBot(TOKEN, base_url=f"{api.url}/bot", base_file_url=f"{api.url}/file/bot",
+                 request=AiohttpRequest(8), get_updates_request=AiohttpRequest(1), rate_limiter=limiter)
+    await bot.initialize()
+    return bot
+
+
+def test_overall_limit_paces_sends_but_not_edits_or_callback_answers():
+    async def run(api, user):
+        bot = await _bot(api, BotRateLimiter(global_per_second=10, chat_burst=0))
+        try:
+            first = await bot.send_message(user.id, "0")
+            start = time.monotonic()
+            for n in range(5):
+                await bot.edit_message_text(f"edit {n}", chat_id=user.id, message_id=first.message_id)
+            edits = time.monotonic() - start
+            start = time.monotonic()
+            await asyncio.gather(*(bot.send_message(user.id, str(n)) for n in range(1, 16)))
+            return edits, time.monotonic() - start
+        finally:
+            await bot.shutdown()
+
+    with FakeBotAPI(token=TOKEN) as api:
+        user = api.user()
+        edits, sends = asyncio.run(run(api, user))
+    assert edits < 0.4
+    assert 0.4 <= sends < 1.5  # 16 sends at 10/s with a burst of 10: the last waits ~0.6 s
+    assert len(api.messages(user.id)) == 16
+
+
+def test_per_chat_burst_then_one_a_second_and_other_chats_are_not_held():
+    async def run(api, siti, budi):
+        bot = await _bot(api, BotRateLimiter(global_per_second=0, chat_burst=3))
+        try:
+            start = time.monotonic()
+            done = {}
+
+            async def send(chat, text):
+                await bot.send_message(chat, text)
+                done[text] = time.monotonic() - start
+
+            await asyncio.gather(*(send(siti.id, f"s{n}") for n in range(4)), send(budi.id, "b0"))
+            return done
+        finally:
+            await bot.shutdown()
+
+    with FakeBotAPI(token=TOKEN) as api:
+        done = asyncio.run(run(api, api.user(), api.user()))
+    assert max(done["s0"], done["s1"], done["s2"], done["b0"]) < 0.5
+    assert 0.8 <= done["s3"] < 2.0
+
+
+def test_429_holds_that_chat_for_retry_after_then_the_call_succeeds():
+    async def run(api, siti, budi):
+        bot = await _bot(api, BotRateLimiter(global_per_second=0, chat_burst=0, max_retries=2))
+        try:
+            api.fail_next("sendMessage", error_code=429, retry_after=1)
+            start = time.monotonic()
+            held = asyncio.create_task(bot.send_message(siti.id, "nanti"))
+            await asyncio.sleep(0.2)
+            await bot.send_message(budi.id, "sekarang")
+            other = time.monotonic() - start
+            await held
+            return other, time.monotonic() - start
+        finally:
+            await bot.shutdown()
+
+    with FakeBotAPI(token=TOKEN) as api:
+        siti, budi = api.user(), api.user()
+        other, held = asyncio.run(run(api, siti, budi))
+        codes = [c["error_code"] for c in api.calls if c["method"] == "sendMessage"]
+    assert other < 0.8            # another chat is not held by siti's 429
+    assert 1.0 <= held < 2.5      # retry_after 1 s, then sent
+    assert codes == [429, None, None]
+    assert [m["text"] for m in api.messages(siti.id)] == ["nanti"]
+
+
+def test_429_after_the_last_retry_reaches_the_caller():
+    async def run(api, user):
+        bot = await _bot(api, BotRateLimiter(global_per_second=0, chat_burst=0, max_retries=1))
+        try:
+            api.fail_next("sendMessage", error_code=429, retry_after=1, count=2)
+            with pytest.raises(RetryAfter) as caught:
+                await bot.send_message(user.id, "x")
+            return caught.value
+        finally:
+            await bot.shutdown()
+
+    with FakeBotAPI(token=TOKEN) as api:
+        error = asyncio.run(run(api, api.user()))
+    assert error._retry_after == timedelta(seconds=1)
+
+
+def test_aiohttp_client_uploads_downloads_and_reports_api_errors():
+    async def run(api, user):
+        bot = await _bot(api)
+        try:
+            sent = await bot.send_photo(user.id, InputFile(sample_jpeg(), filename="foto.jpg"), caption="Foto <b>1</b>",
+                                        parse_mode="HTML")
+            file = await bot.get_file(sent.photo[-1].file_id)
+            data = await file.download_as_bytearray()
+            with pytest.raises(Exception) as caught:
+                await bot.send_message(user.id, "")
+            return sent, bytes(data), caught.value
+        finally:
+            await bot.shutdown()
+
+    with FakeBotAPI(token=TOKEN) as api:
+        user = api.user()
+        sent, data, error = asyncio.run(run(api, user))
+        assert [(c["method"], c["params"]) for c in api.rejected_calls()] == [("sendMessage", {"chat_id": user.id,
+                                                                                              "text": ""})]
+    assert sent.caption == "Foto 1" and data == sample_jpeg()
+    assert "empty" in str(error).lower()
