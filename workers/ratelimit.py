@@ -32,10 +32,12 @@ CHAT_SLACK = 1.25
 
 # KEYS: bucket keys. ARGV: for each key its interval and tolerance in microseconds; an
 # interval of 0 marks a pause key (its value is the moment the pause ends), checked only.
+# Returns {0, 0} when granted, else {microseconds to wait, index of the key that holds it}.
 _ACQUIRE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local wait = 0
+local holder = 0
 local tats = {}
 for i, key in ipairs(KEYS) do
   local interval = tonumber(ARGV[2 * i - 1])
@@ -45,9 +47,9 @@ for i, key in ipairs(KEYS) do
   tats[i] = tat
   local need = tat - tolerance - now
   if interval == 0 then need = tat - now end
-  if need > wait then wait = need end
+  if need > wait then wait = need; holder = i end
 end
-if wait > 0 then return wait end
+if wait > 0 then return {wait, holder} end
 for i, key in ipairs(KEYS) do
   local interval = tonumber(ARGV[2 * i - 1])
   if interval > 0 then
@@ -55,7 +57,7 @@ for i, key in ipairs(KEYS) do
     redis.call('SET', key, tostring(tat), 'PX', math.floor((tat - now) / 1000) + 1000)
   end
 end
-return 0
+return {0, 0}
 """
 
 _PAUSE = """
@@ -75,6 +77,12 @@ class Bucket:
     key: str
     interval_us: int     # one message per interval
     tolerance_us: int    # how far ahead of schedule a burst may run: (burst - 1) x interval
+
+
+@dataclass(frozen=True)
+class Grant:
+    wait: float          # 0.0: granted; else seconds until it would be (nothing was taken)
+    chat: bool = False   # the chat's own limit or pause holds it, not the overall limit
 
 
 def _bucket(key: str, per_second: float, burst: int, slack: float = 1.0) -> Bucket:
@@ -108,14 +116,19 @@ class RateLimiter:
 
     def acquire(self, chat_id: int) -> float:
         """Take one message for chat_id: 0.0 when granted, else seconds to wait (nothing taken)."""
+        return self.take(chat_id).wait
+
+    def take(self, chat_id: int) -> Grant:
+        """Like `acquire`, and says whether the chat's own limit (or pause) is what holds it."""
         buckets = self.buckets(chat_id)
         keys = [b.key for b in buckets] + [self._pause_key(None), self._pause_key(chat_id)]
         args: list[int] = []
         for b in buckets:
             args += [b.interval_us, b.tolerance_us]
         args += [0, 0, 0, 0]
-        wait_us = int(self._acquire(keys=keys, args=args))
-        return wait_us / 1_000_000
+        wait_us, holder = (int(v) for v in self._acquire(keys=keys, args=args))
+        # keys: the global bucket (1), the chat's or group's bucket (2), the pause of all (3), the chat's pause (4)
+        return Grant(wait_us / 1_000_000, chat=holder in (2, 4))
 
     def pause(self, chat_id: int | None, seconds: float) -> None:
         """Nobody sends to chat_id (None: to anyone) for `seconds` (Telegram's retry_after)."""

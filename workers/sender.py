@@ -2,8 +2,11 @@
 
 `deliver(message_id)` is what the send job runs. It never sends a row twice (see
 workers.claims for how claims and dead senders are handled) and never calls Telegram over
-the shared rate limit: when the wait is longer than a moment it hands the row back and
-asks to be run again later. Outcomes: sent; failed with Telegram's reason (blocked user,
+the shared rate limit. Waiting for the overall limit happens in the job (the next slot is
+a fraction of a second away, and the queue behind waits for it anyway); a row held by its
+own chat's limit is handed back at once, to run again when that chat may receive, so that
+the worker sends to other chats meanwhile. Once a row's first part is out, its later parts
+wait in the job for a moment, else the row is handed back. Outcomes: sent; failed with Telegram's reason (blocked user,
 unknown chat, too many attempts); pending again with next_attempt_at (429 retry_after,
 network errors and 5xx with growing delays).
 """
@@ -54,7 +57,7 @@ def deliver(message_id: int) -> Outcome:
     wait = (row.next_attempt_at - utcnow()).total_seconds()
     if wait > 0:
         return Outcome("pending", later=wait, detail="not due")
-    wait = _wait_for_limit(row.chat_id)
+    wait = _wait_for_limit(row.chat_id, hold_for_chat=False)
     if wait:
         # Recorded on the row too, so that the outbox sweep does not queue it again meanwhile.
         (OutboundMessage.update(next_attempt_at=utcnow() + timedelta(seconds=wait))
@@ -66,17 +69,18 @@ def deliver(message_id: int) -> Outcome:
     return _send_parts(row, claim)
 
 
-def _wait_for_limit(chat_id: int) -> float:
-    """Take one message from the shared limit, waiting up to INLINE_WAIT; else the wait left."""
+def _wait_for_limit(chat_id: int, hold_for_chat: bool = True) -> float:
+    """Take one message from the shared limit, waiting up to INLINE_WAIT (for the chat's own
+    limit only when `hold_for_chat`); else the wait left."""
     rl = limiter()
     deadline = time.monotonic() + INLINE_WAIT
     while True:
-        wait = rl.acquire(chat_id)
-        if not wait:
+        grant = rl.take(chat_id)
+        if not grant.wait:
             return 0.0
-        if time.monotonic() + wait > deadline:
-            return wait
-        time.sleep(wait)
+        if (grant.chat and not hold_for_chat) or time.monotonic() + grant.wait > deadline:
+            return grant.wait
+        time.sleep(grant.wait)
 
 
 def _send_parts(row: OutboundMessage, claim: Claim) -> Outcome:
@@ -84,9 +88,10 @@ def _send_parts(row: OutboundMessage, claim: Claim) -> Outcome:
     cl = claims()
     cached = _cached_file_id(row.photo_path) if row.photo_path and not row.photo_file_id else ""
     calls = parts_mod.build_parts(row, cfg.MEDIA_DIR, cached)
-    for index in range(claim.done, len(calls)):
+    first = claim.done  # part_done counts claim.done up as the parts go out
+    for index in range(first, len(calls)):
         part = calls[index]
-        if index > claim.done:  # the first part's limit was taken before claiming
+        if index > first:  # the first part's limit was taken before claiming
             wait = _wait_for_limit(row.chat_id)
             if wait:
                 return _back_to_pending(claim, wait, "rate limit", count_attempt=False)
