@@ -6,6 +6,7 @@ the version is its position in STEPS (1-based) plus one.
 """
 from __future__ import annotations
 
+from peewee import SQL
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 import models
@@ -54,6 +55,9 @@ def _complaint_current_due(migrator) -> list:
         migrator.add_index(table, ("assigned_desa_id", "current_due")),
         migrator.add_index(table, ("current_due",)),
         migrator.add_index(table, ("resolved_at",)),
+        migrator.add_index(table, ("assigned_opd_id", "assigned_desa_id", "first_response_at", "response_due_at",
+                                   "resolution_due_at"), where=SQL(models.OPEN_PREDICATE),
+                           name="complaint_open_deadlines"),
     ]
 
 

@@ -64,11 +64,23 @@ def build(official, period_days: int = 30, now: datetime | None = None) -> Dashb
     scope = access.complaint_condition(official)
     step = timedelta(days=1 if period_days <= 31 else 7)
     buckets = max(1, int((now - start) / step) + (1 if (now - start) % step else 0))
-    status_counts, received = _received_by_status(scope, start, step, buckets)
+    # One pass over the period's complaints: per office, status and day/week.
+    rows = stats.received_sums(scope, start, None, now,
+                               groups=(Complaint.status, _bucket(Complaint.created_at, start, step, buckets)))
+    status_counts: dict[str, int] = {}
+    received: dict[int, int] = {}
+    figures: dict[tuple, stats.Figures] = {}
+    for key, (status, index), sums in rows:
+        status_counts[status] = status_counts.get(status, 0) + sums.received
+        if index is not None:
+            received[int(index)] = received.get(int(index), 0) + sums.received
+        if key is not None:
+            stats.add(figures.setdefault(key, stats.Figures()), sums)
     resolved, resolving_offices = _resolved(scope, start, step, buckets)
     return Dashboard(
         period_days=period_days, start=start, status_counts=status_counts,
-        offices=_office_stats(scope, start, now, resolving_offices), worst_overdue=worst_overdue(official, now),
+        offices=_office_stats(scope, start, now, figures, resolving_offices),
+        worst_overdue=worst_overdue(official, now),
         series=[(start + i * step, received.get(i, 0), resolved.get(i, 0)) for i in range(buckets)],
     )
 
@@ -77,20 +89,6 @@ def _bucket(column, start: datetime, step: timedelta, buckets: int):
     """The day/week (0..buckets-1) a time falls in, counted from `start`, in SQL that both
     databases run (comparisons with the bucket edges); None past the last one."""
     return Case(None, [(column < start + (i + 1) * step, i) for i in range(buckets)], None)
-
-
-def _received_by_status(scope, start: datetime, step: timedelta, buckets: int):
-    """Complaints filed in the period: per status (the cards) and per day/week (the chart)."""
-    bucket = _bucket(Complaint.created_at, start, step, buckets)
-    query = (Complaint.select(Complaint.status, bucket.alias("bucket"), fn.COUNT(Complaint.id))
-             .where(scope & (Complaint.created_at >= start)).group_by(SQL("1"), SQL("2")))
-    by_status: dict[str, int] = {}
-    by_bucket: dict[int, int] = {}
-    for status, index, count in query.tuples():
-        by_status[status] = by_status.get(status, 0) + count
-        if index is not None:
-            by_bucket[int(index)] = by_bucket.get(int(index), 0) + count
-    return by_status, by_bucket
 
 
 def _resolved(scope, start: datetime, step: timedelta, buckets: int):
@@ -112,9 +110,12 @@ def _resolved(scope, start: datetime, step: timedelta, buckets: int):
     return by_bucket, offices
 
 
-def _office_stats(scope, start: datetime, now: datetime, resolving_offices: set) -> list[OfficeStats]:
-    recent_or_open = (Complaint.created_at >= start) | Complaint.status.in_(stats.OPEN)
-    figures = stats.office_figures(scope & recent_or_open, start, None, now)
+def _office_stats(scope, start: datetime, now: datetime, figures: dict, resolving_offices: set) -> list[OfficeStats]:
+    for key, overdue in stats.open_sums(scope, now).items():
+        figures.setdefault(key, stats.Figures()).overdue_now = overdue
+    for key, hours in stats.medians(scope & (Complaint.created_at >= start)).items():
+        if key in figures:
+            figures[key].median_hours = hours
     for key in resolving_offices:
         figures.setdefault(key, stats.Figures())
     names = stats.office_names(figures)

@@ -78,34 +78,64 @@ def _seconds_between(later, earlier):
     return fn.ROUND((fn.julianday(later) - fn.julianday(earlier)) * 86400.0, 3)
 
 
-def office_figures(where, start: datetime, end: datetime | None, now: datetime) -> dict[tuple, Figures]:
-    """Figures per office over the complaints matching `where` (which must hold the viewer's
-    scope and take in the period's complaints and the open ones); received = filed in
-    [start, end), `end` None for "until now"."""
-    received = _received(start, end)
-    rated = received & Complaint.rating.is_null(False) & (Complaint.rating != 0)
-    due = (received & Complaint.response_due_at.is_null(False)
-           & (Complaint.first_response_at.is_null(False) | (Complaint.response_due_at <= now)))
-    opd, desa = _office_columns()
-    query = (Complaint.select(
-        opd.alias("opd"), desa.alias("desa"),
-        _count_if(received), _count_if(due),
-        _count_if(due & Complaint.first_response_at.is_null(False)
-                  & (Complaint.first_response_at <= Complaint.response_due_at)),
-        _count_if(Complaint.status.in_(OPEN) & late_condition(now)),
-        _count_if(received & (Complaint.reopen_count > 0)),
-        fn.SUM(Case(None, [(rated, Complaint.rating)], 0)), _count_if(rated))
-        .where(where & _routed()).group_by(SQL("1"), SQL("2")))
-    figures = {}
-    for opd_id, desa_id, *numbers in query.tuples():
-        figures[office_key(opd_id, desa_id)] = Figures(*(int(n or 0) for n in numbers))
-    for key, hours in _medians(where & received, start, end).items():
+def office_figures(scope, start: datetime, end: datetime | None, now: datetime) -> dict[tuple, Figures]:
+    """Figures per office over the complaints matching `scope` (the viewer's), for every office
+    with a complaint filed in [start, end) (`end` None: until now) or open now."""
+    figures: dict[tuple, Figures] = {}
+    for key, _groups, sums in received_sums(scope, start, end, now):
+        if key is not None:
+            add(figures.setdefault(key, Figures()), sums)
+    for key, overdue in open_sums(scope, now).items():
+        figures.setdefault(key, Figures()).overdue_now = overdue
+    for key, hours in medians(scope & _received(start, end)).items():
         if key in figures:
             figures[key].median_hours = hours
     return figures
 
 
-def _medians(where, start: datetime, end: datetime | None) -> dict[tuple, float]:
+def add(total: Figures, sums: Figures) -> None:
+    """Add the counts of `sums` into `total` (the median is not a sum: set apart)."""
+    for name in ("received", "due", "on_time", "reopened", "rating_sum", "rating_count"):
+        setattr(total, name, getattr(total, name) + getattr(sums, name))
+
+
+def received_sums(scope, start: datetime, end: datetime | None, now: datetime, groups=()) -> list:
+    """[(office key or None when unrouted, values of `groups`, Figures)] over the complaints
+    filed in [start, end): one GROUP BY office (and `groups`, e.g. status and day for the
+    dashboard's cards and chart, which then need no query of their own)."""
+    rated = Complaint.rating.is_null(False) & (Complaint.rating != 0)
+    due = (Complaint.response_due_at.is_null(False)
+           & (Complaint.first_response_at.is_null(False) | (Complaint.response_due_at <= now)))
+    opd, desa = _office_columns()
+    query = (Complaint.select(
+        opd.alias("opd"), desa.alias("desa"), *groups,
+        fn.COUNT(Complaint.id), _count_if(due),
+        _count_if(due & Complaint.first_response_at.is_null(False)
+                  & (Complaint.first_response_at <= Complaint.response_due_at)),
+        _count_if(Complaint.reopen_count > 0),
+        fn.SUM(Case(None, [(rated, Complaint.rating)], 0)), _count_if(rated))
+        .where(scope & _received(start, end))
+        .group_by(*[SQL(str(i + 1)) for i in range(2 + len(groups))]))
+    rows = []
+    for opd_id, desa_id, *values in query.tuples():
+        extra, numbers = values[:len(groups)], [int(n or 0) for n in values[len(groups):]]
+        received, due_n, on_time, reopened, rating_sum, rating_count = numbers
+        rows.append((office_key(opd_id, desa_id), tuple(extra),
+                     Figures(received=received, due=due_n, on_time=on_time, reopened=reopened,
+                             rating_sum=rating_sum, rating_count=rating_count)))
+    return rows
+
+
+def open_sums(scope, now: datetime) -> dict[tuple, int]:
+    """{office key: open complaints past a deadline now} for every office with an open one;
+    read from the partial index of open complaints' deadlines (models: complaint_open_deadlines)."""
+    opd, desa = _office_columns()
+    query = (Complaint.select(opd.alias("opd"), desa.alias("desa"), _count_if(late_condition(now)))
+             .where(scope & Complaint.status.in_(OPEN) & _routed()).group_by(SQL("1"), SQL("2")))
+    return {office_key(opd_id, desa_id): int(late or 0) for opd_id, desa_id, late in query.tuples()}
+
+
+def medians(where) -> dict[tuple, float]:
     """Median hours from assignment (or filing) to the first answer, per office, in SQL: the
     middle one (odd count) or the mean of the middle two, as statistics.median."""
     since = fn.COALESCE(Complaint.assigned_at, Complaint.created_at)
@@ -159,8 +189,7 @@ class OfficeLine:
 
 def compute_report(start: datetime, end: datetime, now: datetime) -> dict:
     """Per-office numbers for complaints filed in [start, end), lateness measured at `now`."""
-    in_period = (Complaint.created_at >= start) & (Complaint.created_at < end)
-    figures = office_figures(in_period | Complaint.status.in_(OPEN), start, end, now)
+    figures = office_figures(Value(1) == Value(1), start, end, now)
     lines = {key: OfficeLine(*key, received=f.received, due=f.due, answered_on_time=f.on_time,
                              overdue_now=f.overdue_now, reopened=f.reopened, figures=f)
              for key, f in figures.items()}

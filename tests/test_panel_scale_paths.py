@@ -107,7 +107,8 @@ def test_the_migration_adds_and_fills_the_stored_deadline(seeded):
     table = Complaint._meta.table_name
     new_indexes = ["complaint_assigned_opd_id_status_current_due", "complaint_assigned_desa_id_status_current_due",
                    "complaint_status_current_due", "complaint_assigned_opd_id_current_due",
-                   "complaint_assigned_desa_id_current_due", "complaint_current_due", "complaint_resolved_at"]
+                   "complaint_assigned_desa_id_current_due", "complaint_current_due", "complaint_resolved_at",
+                   "complaint_open_deadlines"]
     with models.db.atomic():
         migrate(*[migrator.drop_index(table, name) for name in new_indexes],
                 migrator.drop_column(table, "current_due"),
