@@ -22,7 +22,7 @@ from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerSto
 
 import i18n
 from bot import drafts, router
-from bot.common import Turn, language_of, turn_of
+from bot.common import Turn, database_work, language_of, turn_of
 from bot.http import AiohttpRequest
 from bot.limits import BotRateLimiter
 from config import Config
@@ -130,7 +130,9 @@ async def gate(update: Update, context) -> None:
     if user is None or (update.message is not None and chat is not None and chat.type != ChatType.PRIVATE):
         raise ApplicationHandlerStop
     private_chat = chat.id if chat is not None and chat.type == ChatType.PRIVATE else user.id
-    draft = drafts.claim_update(user.id, private_chat, update.update_id)
+    # Two round trips: on PostgreSQL in a worker thread while the loop serves other people.
+    draft = await database_work(context.bot_data.get("config"), drafts.claim_update, user.id, private_chat,
+                                update.update_id)
     if draft is None:
         log.info("update %s of user %s was already handled; dropped", update.update_id, user.id)
         raise ApplicationHandlerStop

@@ -7,7 +7,7 @@ from __future__ import annotations
 from telegram import ReplyKeyboardRemove
 
 from bot import drafts, handlers_village_filing as village_filing, keyboards, prompts, rules
-from bot.common import Turn
+from bot.common import Turn, database_work
 from models import Category, Complaint
 from services import complaints, media
 from services.outbox import escape
@@ -103,13 +103,14 @@ async def on_confirm(turn: Turn, tag: str) -> None:
     # Filed for the village only while the account is still a linked village official.
     official = complaints.village_official_for(turn.user_id) if data.get("official_id") else None
     try:
-        complaint = complaints.create_from_draft(data, _reporter_info(turn), official, source_key=turn.draft.token)
+        complaint = await database_work(turn.config, complaints.create_from_draft, data, _reporter_info(turn),
+                                        official, source_key=turn.draft.token)
     except complaints.IncompleteDraft:
         await prompts.prompt(turn, drafts.SUMMARY)  # sends the person to the missing step
         return
     drafts.finish(turn.draft, complaint.id)
     await turn.edit_markup(None)
-    await turn.say(filed_text(turn, complaint))
+    await turn.say(await database_work(turn.config, filed_text, turn, complaint))
 
 
 async def _stale_confirm(turn: Turn, tag: str) -> None:

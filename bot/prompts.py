@@ -8,7 +8,7 @@ from __future__ import annotations
 from telegram import ReplyKeyboardRemove
 
 from bot import drafts, keyboards, rules
-from bot.common import Turn
+from bot.common import Turn, database_work
 from models import Category, Desa, Official
 from services import complaints
 from services.outbox import escape
@@ -96,7 +96,8 @@ async def ask_summary(turn: Turn) -> None:
         turn.save(drafts.LOCATION if missing[0] == "location" else missing[0], editing=None)
         await prompt(turn)
         return
-    await turn.say(summary_text(turn), reply_markup=keyboards.summary(turn.lang, turn.draft.token))
+    text = await database_work(turn.config, summary_text, turn)  # five reads
+    await turn.say(text, reply_markup=keyboards.summary(turn.lang, turn.draft.token))
 
 
 def summary_text(turn: Turn) -> str:
