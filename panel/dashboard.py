@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 from peewee import SQL, Case, fn
 
-from core import status as st
 from models import Complaint, utcnow
 from panel.queries import complaint_rows, deadline_order, overdue_condition
 from services import access, stats

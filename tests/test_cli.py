@@ -4,6 +4,7 @@ import json
 import pytest
 from shapely.geometry import shape
 
+import migrations
 from models import Category, Desa, Kecamatan, Official, Opd
 from panel import create_app
 from services import auth
@@ -25,7 +26,7 @@ def test_init_db_is_safe_to_repeat(runner):
     for _ in range(2):
         result = runner.invoke(args=["init-db"])
         assert result.exit_code == 0, result.output
-        assert "Database ready (schema version 1)" in result.output
+        assert f"Database ready (schema version {migrations.LATEST_VERSION})" in result.output
 
 
 def test_load_regions_imports_ketapang_and_is_idempotent(runner):

@@ -11,13 +11,11 @@ from datetime import datetime
 from flask import current_app, g, request
 from flask_admin import expose
 from markupsafe import Markup
-
 from peewee import JOIN, SQL
 
 from core import status as st
 from core.deadlines import humanize_remaining
 from core.timefmt import local_datetime
-
 from models import (ROLE_MAIN_ADMIN, ROLE_OVERSIGHT, ROLES, Category, Complaint, Desa, Kecamatan, Official, Opd,
                     OutboundMessage, Photo, Reporter, StatusChange, utcnow)
 from panel import filters as flt
@@ -260,7 +258,9 @@ def capped_count(query, limit: int) -> int:
     CappedCount). Counted on the complaint table alone: scope, filters and search are all
     conditions on Complaint's columns, and the list's six joins cost PostgreSQL more to plan
     than the count costs to run."""
-    bare = Complaint.select(SQL("1")).where(query._where) if query._where is not None else Complaint.select(SQL("1"))
+    bare = Complaint.select(SQL("1"))
+    if query._where is not None:
+        bare = bare.where(query._where)
     found = bare.limit(limit + 1).count()
     return CappedCount(found) if found > limit else found
 
