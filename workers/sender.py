@@ -6,9 +6,9 @@ the shared rate limit. Waiting for the overall limit happens in the job (the nex
 a fraction of a second away, and the queue behind waits for it anyway); a row held by its
 own chat's limit is handed back at once, to run again when that chat may receive, so that
 the worker sends to other chats meanwhile. Once a row's first part is out, its later parts
-wait in the job for a moment, else the row is handed back. Outcomes: sent; failed with Telegram's reason (blocked user,
-unknown chat, too many attempts); pending again with next_attempt_at (429 retry_after,
-network errors and 5xx with growing delays).
+wait in the job for a moment, else the row is handed back. Outcomes: sent; failed with
+Telegram's reason (blocked user, unknown chat, too many attempts); pending again with
+next_attempt_at (429 retry_after, network errors and 5xx with growing delays).
 """
 from __future__ import annotations
 
