@@ -27,7 +27,7 @@ def procfile_names() -> set[str]:
 
 
 def test_the_procfile_sends_on_in_process_workers_and_forks_for_the_rest():
-    assert procfile("sender") == ["worker", "--simple", "--queues", "send"]
+    assert procfile("sender") == ["worker", "--simple", "--queues", "send", "--threads", "8"]
     assert procfile("worker") == ["worker", "--queues", "default,low"]
 
 
@@ -60,11 +60,56 @@ def test_sender_and_worker_share_the_work_between_them(telegram, botapi, redis_c
     assert complaint.tracking_code in texts(botapi, group)[0]
 
 
-def test_unknown_queue_is_refused_politely():
-    result = subprocess.run([sys.executable, "-m", "workers", "worker", "--queues", "send,kirim"], cwd=ROOT,
+@pytest.mark.parametrize("args, message", [
+    (["--queues", "send,kirim"], "queues must be some of send, default, low"),
+    (["--threads", "4"], "--threads needs --simple"),
+    (["--simple", "--threads", "0"], "--threads must be from 1 to 64"),
+])
+def test_wrong_worker_options_are_refused_politely(args, message):
+    result = subprocess.run([sys.executable, "-m", "workers", "worker", *args], cwd=ROOT,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
-    assert "queues must be some of send, default, low" in result.stderr and "Traceback" not in result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_send_threads_keep_several_messages_in_flight(telegram, botapi, redis_conn):
+    """Telegram is a few hundred milliseconds away: the sender's threads wait for it together."""
+    from bench.notify import DelayingProxy
+
+    people = [botapi.user() for _ in range(8)]
+    rows = [add(p.id, f"Pesan {n}") for n, p in enumerate(people)]
+    proxy = DelayingProxy(botapi.url, 0.4)
+    try:
+        output = finish(start(procfile("sender") + ["--burst"], telegram, TELEGRAM_API_URL=proxy.url))
+    finally:
+        proxy.stop()
+    assert {OutboundMessage.get_by_id(r.id).state for r in rows} == {"sent"}, output
+    moments = sorted(c["ts"] for c in botapi.calls if c["method"] == "sendMessage")
+    assert len(moments) == 8
+    assert moments[-1] - moments[0] < 1.2  # one at a time: 8 x 0.4 s at least
+
+
+def test_a_send_thread_whose_delivery_raised_queues_the_row_again(telegram, botapi, redis_conn):
+    from rq import Queue
+    from rq.job import Job
+
+    row = add(botapi.user().id, "Sekali lagi")
+    table = OutboundMessage._meta.table_name
+    models.db.execute_sql(f'ALTER TABLE "{table}" RENAME TO "{table}_away"')  # the database fails the job
+    models.db.close()
+    pool = jobs.send_in_threads(2)
+    try:
+        assert jobs.send_message(row.id) == "handed to a send thread"
+        pool.close()  # wait for the thread
+    finally:
+        jobs.stop_send_threads()
+        models.db.execute_sql(f'ALTER TABLE "{table}_away" RENAME TO "{table}"')
+    queue = Queue(runtime.queue_name(telegram, runtime.QUEUE_SEND), connection=redis_conn)
+    (job_id,) = queue.scheduled_job_registry.get_job_ids()
+    job = Job.fetch(job_id, connection=redis_conn)
+    assert job.args == (row.id, 2)  # as RQ's retry would: after 5 s, two more tries left
+    assert jobs.send_message(*job.args) == "sent"
+    assert OutboundMessage.get_by_id(row.id).state == "sent"
 
 
 def test_the_queue_names_are_the_runtimes():

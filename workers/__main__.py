@@ -4,10 +4,12 @@ worker with its scheduler on the project's queues (what `rq worker --with-schedu
 queues a report now.
 
 Production (the Procfile) runs the send queue on its own in-process workers
-(`worker --simple --queues send`, two of them): one send job is one message, and a forking
-worker's fork per job alone caps a worker at a few messages a second. Everything else runs
-on the forking `worker --queues default,low`, where a job's memory goes away with its
-work-horse.
+(`worker --simple --queues send --threads 8`, two of them): one send job is one message,
+and a forking worker's fork per job alone caps a worker at a few messages a second; the
+threads keep several messages in flight while Telegram answers (over the Internet a call
+takes a few hundred milliseconds, so one message at a time is ~5 a second per process).
+Everything else runs on the forking `worker --queues default,low`, where a job's memory
+goes away with its work-horse.
 """
 from __future__ import annotations
 
@@ -27,11 +29,17 @@ def main(argv: list[str] | None = None) -> int:
     work.add_argument("--simple", action="store_true", help="run jobs in this process (no fork per job)")
     work.add_argument("--queues", default=",".join(QUEUES), type=_queue_list,
                       help=f"comma-separated queues to serve, most urgent first (default: {','.join(QUEUES)})")
+    work.add_argument("--threads", type=int, default=1, metavar="N",
+                      help="with --simple: send up to N messages at once on threads of this process (default 1)")
     clock = sub.add_parser("clock", help="queue the periodic sweeps and reports (run exactly one)")
     clock.add_argument("--once", action="store_true", help="queue every periodic job once and quit")
     report = sub.add_parser("report", help="queue a compliance report")
     report.add_argument("--days", type=int, default=0, help="cover the last N days (default: last week, once)")
     args = parser.parse_args(argv)
+    if args.command == "worker" and not 1 <= args.threads <= 64:
+        parser.error("--threads must be from 1 to 64")
+    if args.command == "worker" and args.threads > 1 and not args.simple:
+        parser.error("--threads needs --simple (a forked work-horse ends with its job, threads and all)")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         config = Config.from_env()
@@ -67,8 +75,12 @@ def _worker(args) -> int:
     models.db.close()  # never hand an open connection to forked work-horses
     worker_class = SimpleWorker if args.simple else Worker
     jobs.keep_connection(args.simple)  # in-process jobs reuse one connection
+    jobs.send_in_threads(args.threads)
     worker = worker_class([runtime.queue_name(cfg, q) for q in args.queues], connection=runtime.redis())
-    worker.work(burst=args.burst, with_scheduler=True, logging_level="INFO")
+    try:
+        worker.work(burst=args.burst, with_scheduler=True, logging_level="INFO")
+    finally:
+        jobs.stop_send_threads()  # the rows in flight finish before the process ends
     return 0
 
 

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 SEND_JOB = "workers.jobs.send_message"
 ASSIGN_JOB = "workers.jobs.assign_complaint"
+RETRY_INTERVALS = (5, 30, 120)  # a send job that raised runs again after these many seconds
 
 
 def _queue(short: str) -> Queue:
@@ -40,7 +41,7 @@ def send_messages(message_ids: Iterable[int]) -> bool:
     ok = True
     for message_id in message_ids:
         ok = enqueue(runtime.QUEUE_SEND, SEND_JOB, message_id, result_ttl=0,
-                     retry=Retry(max=3, interval=[5, 30, 120])) and ok
+                     retry=Retry(max=len(RETRY_INTERVALS), interval=list(RETRY_INTERVALS))) and ok
     return ok
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from redis.exceptions import RedisError
@@ -18,7 +20,7 @@ from rq import Queue
 
 import models
 from services import runtime
-from workers import assignment, reminders, reports, sender, sweeps
+from workers import assignment, enqueue, reminders, reports, sender, sweeps
 
 log = logging.getLogger(__name__)
 
@@ -51,12 +53,82 @@ def _job(func):
 
 
 @_job
-def send_message(message_id: int) -> str:
-    """Deliver one outbox row to Telegram (never twice); run again later when asked to wait."""
+def send_message(message_id: int, retries: int = len(enqueue.RETRY_INTERVALS)) -> str:
+    """Deliver one outbox row to Telegram (never twice); run again later when asked to wait.
+    In a send worker with threads the row goes to a free thread and the job ends at once."""
+    if _threads["pool"] is not None:
+        _threads["pool"].submit(message_id, retries)
+        return "handed to a send thread"
+    return _deliver(message_id)
+
+
+def _deliver(message_id: int) -> str:
     outcome = sender.deliver(message_id)
     if outcome.later is not None:
         send_later(message_id, outcome.later)
     return outcome.status
+
+
+class SendThreads:
+    """Rows in flight on `count` threads of one send worker, so that the process goes on with
+    the next row while Telegram answers (a round trip to Telegram, not our work, is most of a
+    send). The claims and the shared limit make the threads as safe as separate processes;
+    the job hands its row over only when a thread is free, so rows wait in Redis, not here.
+    A row whose delivery raised is queued again after RETRY_INTERVALS, as RQ would retry the
+    job; a process killed with rows in flight leaves them to the outbox sweep, like any lost
+    job."""
+
+    def __init__(self, count: int):
+        self.free = threading.BoundedSemaphore(count)
+        self.executor = ThreadPoolExecutor(count, thread_name_prefix="send")
+
+    def submit(self, message_id: int, retries: int) -> None:
+        self.free.acquire()
+        try:
+            self.executor.submit(self._run, message_id, retries)
+        except BaseException:
+            self.free.release()
+            raise
+
+    def _run(self, message_id: int, retries: int) -> None:
+        try:
+            _deliver(message_id)  # each thread keeps its own database connection
+        except Exception:
+            log.exception("sending outbox message %s failed", message_id)
+            _close()
+            if retries > 0:
+                delay = enqueue.RETRY_INTERVALS[len(enqueue.RETRY_INTERVALS) - retries]
+                _send_again(message_id, delay, retries - 1)
+        finally:
+            self.free.release()
+
+    def close(self) -> None:
+        """Wait for the rows in flight (each call is bounded by its timeouts)."""
+        self.executor.shutdown(wait=True)
+
+
+_threads: dict = {"pool": None}
+
+
+def send_in_threads(count: int) -> SendThreads | None:
+    """Deliver send jobs' rows on `count` threads of this process (1: in the job itself)."""
+    if _threads["pool"] is not None:
+        _threads["pool"].close()
+    _threads["pool"] = SendThreads(count) if count > 1 else None
+    return _threads["pool"]
+
+
+def stop_send_threads() -> None:
+    send_in_threads(1)
+
+
+def _send_again(message_id: int, seconds: float, retries: int) -> None:
+    cfg = runtime.config()
+    try:
+        queue = Queue(runtime.queue_name(cfg, runtime.QUEUE_SEND), connection=runtime.redis())
+        queue.enqueue_in(timedelta(seconds=seconds), "workers.jobs.send_message", message_id, retries, result_ttl=0)
+    except (RedisError, OSError) as exc:
+        log.warning("could not queue message %s again (the outbox sweep will): %s", message_id, exc)
 
 
 def send_later(message_id: int, seconds: float) -> bool:
