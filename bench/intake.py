@@ -4,16 +4,21 @@
                                      [--bot-rate 30|0] [--chat-burst 10|0] [--ceiling-users 200] [--db postgresql|sqlite]
 
 The fake Bot API server (sandbox.botapi.FakeBotAPI, no rate limits) and the simulated
-residents run in this process; the bot runs as a subprocess against it. Each resident:
+residents run in this process (its CPU use is printed: ~0.2 cores, and the server alone
+answers 2,400-3,000 sendMessage/s to aiohttp clients, so it is not the bound); the bot runs as
+a subprocess against it, with its limits from --bot-rate (BOT_GLOBAL_PER_SECOND: 30 as
+shipped, 0 = no overall pacing) and --chat-burst (BOT_CHAT_BURST). Each resident:
 /lapor -> category group -> category -> description -> one photo -> "done" -> GPS point at a
 Ketapang village centroid -> privacy "next" -> confirm (the steps of tests/botdriver.py's
 file_complaint). Every update's latency is from pushing it into the fake server to the bot's
 matching reply (new message or edit) being stored there, timed by a listener on the fake
 server (FakeBotAPI.on_bot_message), so waiting costs nothing per message.
 
-Steps, in order: the fake server's raw speed (plain httpx sendMessage from a subprocess),
+Steps, in order: the fake server's raw speed (plain httpx and aiohttp sendMessage from a
+subprocess: httpx's own pool collapses at 64 concurrent requests, the server does not),
 the framework ceiling (a minimal PTB bot replying to text and downloading photos, closed loop
-with --ceiling-users people), then the Wadul bot: `burst` (all residents at once, polling),
+with --ceiling-users people, with PTB's stock httpx client and with bot.http's aiohttp one;
+the target is judged against the higher), then the Wadul bot: `burst` (all residents at once, polling),
 `paced` (--rate complaints a minute, polling), `webhook2` (two bot processes behind a
 round-robin proxy, burst). The photos' size ladders are built before the clock starts (Pillow
 costs ~11 ms a photo in this process, which real Telegram would pay on its own machines).
@@ -377,7 +382,8 @@ async def amain(args) -> int:
                               f"{rate:.0f} updates/s; latency {summary_ms(lat)}")
                         if not photos:
                             rates.append(rate)
-                results["ceiling"] = max(rates)  # the stricter of the two
+                            results[f"ceiling_{http}"] = rate
+                results["ceiling"] = max(rates)  # the verdict uses the stricter of the two
             for mode in modes:
                 results[mode] = await wadul_mode(mode, args, cfg, api, chats, plan, points)
                 flush_bench_redis()
@@ -392,15 +398,20 @@ def verdicts(results: dict, args) -> None:
     ceiling_rate = results.get("ceiling")
     burst, paced = results.get("burst"), results.get("paced")
     if burst and ceiling_rate:
+        for http in ("httpx", "aiohttp"):
+            if results.get(f"ceiling_{http}"):
+                rate = results[f"ceiling_{http}"]
+                print(f"  vs the minimal PTB bot with {http}: {burst['upd_s']:.0f} / {rate:.0f} = "
+                      f"{burst['upd_s'] / rate:.0%}")
         share = burst["upd_s"] / ceiling_rate
-        print(f"target updates/s >= 70% of the ceiling: {burst['upd_s']:.0f} / {ceiling_rate:.0f} = {share:.0%} -> "
-              f"{verdict(share >= 0.7)}")
+        print(f"target updates/s >= 70% of the ceiling (the higher one): {burst['upd_s']:.0f} / {ceiling_rate:.0f} = "
+              f"{share:.0%} -> {verdict(share >= 0.7)}")
     if burst:
         print(f"target >= 20 complaints/s (burst): {burst['per_s']:.1f} -> {verdict(burst['per_s'] >= 20)}")
     if paced:
         print(f"target p95 < 500 ms at {args.rate:.0f} complaints/min: {paced['p95'] * 1000:.0f} ms -> "
               f"{verdict(paced['p95'] < 0.5)}")
-    lost = sum(r["lost"] + r["errors"] for k, r in results.items() if k != "ceiling")
+    lost = sum(r["lost"] + r["errors"] for k, r in results.items() if not k.startswith("ceiling"))
     print(f"target nothing lost: {lost} lost or stuck -> {verdict(lost == 0)}")
     if burst and results.get("webhook2"):
         print(f"two webhook processes vs one polling: {results['webhook2']['per_s']:.1f} vs {burst['per_s']:.1f} "

@@ -3,7 +3,9 @@
 Routes are Telegram's: /bot<token>/<method> (GET or POST, any letter case) and
 /file/bot<token>/<path>. Long polls wait on futures woken from any thread; a client that
 hangs up mid-poll just cancels its handler. A background task delivers updates to the
-webhook while one is set.
+webhook while one is set: like Telegram, over up to `max_connections` requests at once
+(setWebhook's parameter, default 40), never two for the same chat at once, so one chat's
+updates arrive in order and a failing update holds back only its own chat.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
 
-from aiohttp import ClientError, ClientSession, ClientTimeout, web
+from aiohttp import ClientError, ClientSession, ClientTimeout, TCPConnector, web
 
 from sandbox.botapi_errors import MALFORMED, REFUSED, ApiError, conflict, injected
 from sandbox.botapi_media import FileStore
@@ -250,23 +252,44 @@ class BotApiServer:
 
     # --- webhook ---------------------------------------------------------------------------
     async def _webhook_loop(self) -> None:
-        async with ClientSession(timeout=ClientTimeout(total=self.webhook_timeout)) as session:
-            failures = 0
+        inflight: dict[int, asyncio.Task] = {}   # update_id -> its delivery
+        busy: set = set()                          # chats with a delivery in flight
+        async with ClientSession(timeout=ClientTimeout(total=self.webhook_timeout),
+                                 connector=TCPConnector(limit=100)) as session:
+            try:
+                while not self._stopping:
+                    hook = self.state.webhook
+                    room = max(1, hook.max_connections) - len(inflight) if hook is not None else 0
+                    batch = self.state.webhook_batch(room, inflight, busy) if room > 0 else []
+                    if not batch:
+                        await self._sleep_until_woken(None)
+                        continue
+                    for update, chat in batch:
+                        busy.add(chat)
+                        inflight[update["update_id"]] = asyncio.get_running_loop().create_task(
+                            self._deliver(session, hook, update, chat, inflight, busy))
+            finally:
+                for task in list(inflight.values()):
+                    task.cancel()
+
+    async def _deliver(self, session: ClientSession, hook, update: dict, chat, inflight: dict, busy: set) -> None:
+        """POST one update until the receiver takes it or the retries are spent, then drop it."""
+        failures = 0
+        try:
             while not self._stopping:
-                hook, updates = self.state.webhook, self.state.pending(1)
-                if hook is None or not updates:
-                    await self._sleep_until_woken(None)
-                    continue
-                error = await _post_update(session, hook, updates[0])
+                error = await _post_update(session, hook, update)
                 if error is None or failures >= len(self.webhook_retry_delays):
                     if error is not None:
-                        log.warning("webhook gave up on update %s: %s", updates[0]["update_id"], error)
-                    self.state.drop_delivered(updates[0]["update_id"])
-                    failures = 0
-                    continue
+                        log.warning("webhook gave up on update %s: %s", update["update_id"], error)
+                    self.state.drop_delivered(update["update_id"])
+                    return
                 self._note_webhook_error(hook, error)
                 await asyncio.sleep(self.webhook_retry_delays[failures])
                 failures += 1
+        finally:
+            inflight.pop(update["update_id"], None)
+            busy.discard(chat)
+            self._wake()
 
     def _note_webhook_error(self, hook, error: str) -> None:
         with self.state.lock:

@@ -238,6 +238,24 @@ class BotState:
         with self.lock:
             return copy.deepcopy(self.updates[:limit])
 
+    def webhook_batch(self, count: int, inflight, busy) -> list[tuple[dict, object]]:
+        """Up to `count` pending updates (copies) for the webhook, oldest first, with their chat:
+        none already being delivered, none of a chat in `busy`, one per chat."""
+        chosen: list[tuple[dict, object]] = []
+        taken = set(busy)
+        with self.lock:
+            for update in self.updates:
+                if len(chosen) >= count:
+                    break
+                chat = _chat_key(update)
+                if update["update_id"] in inflight or chat in taken:
+                    if chat is not None:
+                        taken.add(chat)  # a later update of that chat waits for the earlier one
+                    continue
+                taken.add(chat)
+                chosen.append((copy.deepcopy(update), chat))
+        return chosen
+
     def drop_delivered(self, update_id: int) -> None:
         with self.lock:
             self.updates = [u for u in self.updates if u["update_id"] != update_id]
@@ -246,3 +264,17 @@ class BotState:
     def new_callback_id(self, user_id: int) -> str:
         with self.lock:
             return str((user_id % 1_000_000) * 10**13 + 4_300_000_000_000 + next(self._callback_ids))
+
+
+def _chat_key(update: dict) -> object:
+    """The chat (else the user) an update belongs to: webhook deliveries keep its order."""
+    for key, value in update.items():
+        if key == "update_id" or not isinstance(value, dict):
+            continue
+        chat = value.get("chat") or (value.get("message") or {}).get("chat")
+        if isinstance(chat, dict) and "id" in chat:
+            return ("chat", chat["id"])
+        user = value.get("from") or value.get("user")
+        if isinstance(user, dict) and "id" in user:
+            return ("user", user["id"])
+    return ("update", update.get("update_id"))

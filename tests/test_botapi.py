@@ -362,6 +362,53 @@ def test_webhook_delivers_updates_with_the_secret_and_retries(api, http):
     assert_results_have_telegram_shapes(api)
 
 
+def test_webhook_delivers_in_parallel_but_one_chat_in_order(api, http):
+    """Like Telegram (max_connections): a slow receiver gets several chats at once, one chat's updates in turn."""
+    lock = threading.Lock()
+    state = {"now": 0, "most": 0, "chats_now": set(), "overlap": False, "order": []}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's naming
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            chat = body["message"]["chat"]["id"]
+            with lock:
+                state["overlap"] |= chat in state["chats_now"]
+                state["chats_now"].add(chat)
+                state["now"] += 1
+                state["most"] = max(state["most"], state["now"])
+                state["order"].append((chat, body["message"]["text"]))
+            time.sleep(0.2)
+            with lock:
+                state["now"] -= 1
+                state["chats_now"].discard(chat)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        call(http, "setWebhook", url=f"http://127.0.0.1:{server.server_port}/hook", max_connections=10)
+        people = [api.user() for _ in range(8)]
+        siti = people[0]
+        for n in range(3):
+            api.send_text(siti, f"siti {n}")
+        for person in people[1:]:
+            api.send_text(person, "halo")
+        start = time.monotonic()
+        eventually(lambda: call(http, "getWebhookInfo")["result"], lambda i: i["pending_update_count"] == 0,
+                   timeout=10)
+        took = time.monotonic() - start
+    finally:
+        server.shutdown()
+    assert len(state["order"]) == 10
+    assert state["most"] >= 5 and not state["overlap"]
+    assert [text for chat, text in state["order"] if chat == siti.id] == ["siti 0", "siti 1", "siti 2"]
+    assert took < 1.5  # serially: 10 x 0.2 s; in parallel: siti's three in turn, ~0.6 s
+
+
 def test_allowed_updates_filter_new_updates(api, http):
     siti = api.user()
     sent = call(http, "sendMessage", chat_id=siti.id, text="pilih", reply_markup=inline({"text": "A", "callback_data": "a"}))
