@@ -100,7 +100,7 @@ def _resolved(scope, start: datetime, step: timedelta, buckets: int):
              .group_by(SQL("1"), SQL("2"), SQL("3")))
     by_bucket: dict[int, int] = {}
     offices = set()
-    for index, opd_id, desa_id, count in query.tuples():
+    for index, opd_id, desa_id, count in stats.plain_rows(query):
         if index is not None:
             by_bucket[int(index)] = by_bucket.get(int(index), 0) + count
         key = stats.office_key(opd_id, desa_id)

@@ -66,6 +66,12 @@ def late_condition(now: datetime):
             | (Complaint.resolution_due_at.is_null(False) & (Complaint.resolution_due_at < now)))
 
 
+def plain_rows(query) -> list[tuple]:
+    """The rows of an aggregate query straight from the driver: ids, strings and numbers only,
+    so peewee's per-row conversion (a tenth of a millisecond a row) has nothing to do."""
+    return db.execute_sql(*query.sql()).fetchall()
+
+
 def _count_if(condition):
     return fn.SUM(Case(None, [(condition, 1)], 0))
 
@@ -117,7 +123,7 @@ def received_sums(scope, start: datetime, end: datetime | None, now: datetime, g
         .where(scope & _received(start, end))
         .group_by(*[SQL(str(i + 1)) for i in range(2 + len(groups))]))
     rows = []
-    for opd_id, desa_id, *values in query.tuples():
+    for opd_id, desa_id, *values in plain_rows(query):
         extra, numbers = values[:len(groups)], [int(n or 0) for n in values[len(groups):]]
         received, due_n, on_time, reopened, rating_sum, rating_count = numbers
         rows.append((office_key(opd_id, desa_id), tuple(extra),
@@ -132,7 +138,7 @@ def open_sums(scope, now: datetime) -> dict[tuple, int]:
     opd, desa = _office_columns()
     query = (Complaint.select(opd.alias("opd"), desa.alias("desa"), _count_if(late_condition(now)))
              .where(scope & Complaint.status.in_(OPEN) & _routed()).group_by(SQL("1"), SQL("2")))
-    return {office_key(opd_id, desa_id): int(late or 0) for opd_id, desa_id, late in query.tuples()}
+    return {office_key(opd_id, desa_id): int(late or 0) for opd_id, desa_id, late in plain_rows(query)}
 
 
 def medians(where) -> dict[tuple, float]:
@@ -153,7 +159,7 @@ def medians(where) -> dict[tuple, float]:
              .where((ranked.c.rn == (ranked.c.n + 1) / 2) | (ranked.c.rn == (ranked.c.n + 2) / 2))
              .group_by(ranked.c.opd, ranked.c.desa))
     medians = {}
-    for opd_id, desa_id, low, high, middle in query.tuples():
+    for opd_id, desa_id, low, high, middle in plain_rows(query):
         # statistics.median's own arithmetic on hours, so a half-way value rounds the same.
         low, high = float(low) / 3600, float(high) / 3600
         medians[office_key(opd_id, desa_id)] = round(low if middle == 1 else (low + high) / 2, 1)
