@@ -205,8 +205,13 @@ def main(argv=None) -> int:
             print(f"wrote {args.changes} changes in {written:.1f} s ({args.changes / written:.0f}/s); "
                   f"{sent} sent; first to last delivery {span:.1f} s -> {rate:.1f} messages/s")
             per_second = _per_second(rows)
+            low = min(range(len(per_second)), key=per_second.__getitem__)
             print(f"messages per wall-clock second (steady part, excluding first and last second): "
-                  f"min {min(per_second)}, median {sorted(per_second)[len(per_second) // 2]}, max {max(per_second)}")
+                  f"min {min(per_second)} (second {low + 2} of {len(per_second) + 2}), "
+                  f"median {sorted(per_second)[len(per_second) // 2]}, max {max(per_second)}; "
+                  f"lowest five {sorted(per_second)[:5]}")
+            tail = sorted(r.sent_at for r in rows)[-5:]
+            print(f"last five deliveries, seconds after the first: {[round((t - first).total_seconds(), 2) for t in tail]}")
             sends = [c for c in api.calls if c["method"] in ("sendMessage", "sendPhoto")]
             too_many = sum(1 for c in sends if c["error_code"] == 429)
             delivered = {}
