@@ -23,7 +23,6 @@ import shlex
 import subprocess
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 from peewee import fn
