@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from peewee import Case, PostgresqlDatabase, fn
+from peewee import PostgresqlDatabase, fn
 
 import i18n
 from core import status as st
@@ -160,12 +160,7 @@ def open_complaints(desa_id: int, page: int = 1, per_page: int = PAGE_SIZE) -> P
     total = query.count()
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, page), pages)
-    items = list(query.order_by(_due_expression().asc(nulls="LAST"), Complaint.created_at, Complaint.id)
+    # The stored deadline (Complaint.current_due, kept by save()) is current_due() for open ones.
+    items = list(query.order_by(Complaint.current_due.asc(nulls="LAST"), Complaint.created_at, Complaint.id)
                  .paginate(page, per_page))
     return Page(items, page, pages, total)
-
-
-def _due_expression():
-    """current_due() in SQL."""
-    return Case(None, [(Complaint.first_response_at.is_null() & Complaint.response_due_at.is_null(False),
-                        Complaint.response_due_at)], Complaint.resolution_due_at)
