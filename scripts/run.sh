@@ -34,5 +34,5 @@ if [ -z "${TELEGRAM_BOT_TOKEN:-}" ]; then
   say "sandbox chat: http://127.0.0.1:$SANDBOX_CHAT_PORT  (talk to the bot as simulated Telegram users)"
 fi
 say "panel: http://127.0.0.1:$WEB_PORT/admin/  (demo logins: instance/demo-logins.txt)"
-# Two send workers: each sends one message at a time, and the shared limit in Redis paces them together.
+# SEND_WORKERS sender processes (default 2), each with 8 calls in flight; the shared limit in Redis paces them together.
 exec honcho start -f Procfile -e "$env_files" -c "sender=${SEND_WORKERS:-2}" "${processes[@]}"
