@@ -51,6 +51,7 @@ def run_wadul(args) -> None:
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
         return
     url = f"http://127.0.0.1:{args.webhook_url_port or args.webhook_port}/telegram"
+    application.update_processor.share_across_processes(config.REDIS_URL, config.QUEUE_PREFIX)  # as bot/__main__
     application.run_webhook(listen="127.0.0.1", port=args.webhook_port, url_path="telegram",
                             webhook_url=url, secret_token=WEBHOOK_SECRET,
                             allowed_updates=ALLOWED_UPDATES)

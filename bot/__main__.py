@@ -69,6 +69,8 @@ def wait_for_api(config: Config, attempts: int = 30) -> bool:
 def run_webhook(application, config: Config) -> None:
     """Listen on TELEGRAM_WEBHOOK_LISTEN; Telegram calls TELEGRAM_WEBHOOK_URL with the secret header."""
     host, port = rules.parse_listen(config.TELEGRAM_WEBHOOK_LISTEN)
+    # Behind one webhook URL several processes may run: one person's updates stay in order.
+    application.update_processor.share_across_processes(config.REDIS_URL, config.QUEUE_PREFIX)
     application.run_webhook(
         listen=host, port=port, url_path=urlsplit(config.TELEGRAM_WEBHOOK_URL).path.lstrip("/"),
         webhook_url=config.TELEGRAM_WEBHOOK_URL, secret_token=config.TELEGRAM_WEBHOOK_SECRET,

@@ -10,6 +10,7 @@ time under load. Nothing here runs at import time.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from typing import Awaitable, Callable
 
@@ -29,6 +30,10 @@ from config import Config
 
 log = logging.getLogger(__name__)
 MAX_CONCURRENT_UPDATES = 64
+# Set while an update runs whose uniqueness Redis already settled (several webhook processes):
+# the gate then records it even when a later update of the same person was handled first.
+SEEN_ONCE = contextvars.ContextVar("wadul_update_seen_once", default=False)
+UPDATE_MEMORY_SECONDS = 24 * 3600  # Telegram keeps an undelivered update at most 24 hours
 ALLOWED_UPDATES = ["message", "callback_query"]
 MENU_COMMANDS = (("start", "bot.cmd.start"), ("lapor", "bot.cmd.file"), ("aduanku", "bot.cmd.mine"),
                  ("kontak", "bot.cmd.contacts"), ("batal", "bot.cmd.cancel"), ("bantuan", "bot.cmd.help"),
@@ -49,6 +54,21 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES):
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, list] = {}  # key -> [lock, holders and waiters]
+        self._redis = None
+        self._prefix = ""
+
+    def share_across_processes(self, redis_url: str, prefix: str) -> None:
+        """Several bot processes behind one webhook: keep each person's updates one at a time
+        across all of them (a Redis lock per person) and remember every update id in Redis.
+
+        Telegram hands the next update to whichever process the proxy picks as soon as the
+        previous one was acknowledged, so one person's album lands on several processes at
+        once: without this, two processes would save the same draft over each other, and an
+        update overtaken by its successor would look like a redelivery and be dropped."""
+        from redis import asyncio as aioredis
+
+        self._redis = aioredis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=2)
+        self._prefix = prefix
 
     @staticmethod
     def key_of(update: object) -> int | None:
@@ -68,17 +88,57 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         entry[1] += 1
         try:
             async with entry[0]:
-                await coroutine
+                if self._redis is None:
+                    await coroutine
+                else:
+                    await self._across_processes(update, key, coroutine)
         finally:
             entry[1] -= 1
             if entry[1] == 0:
                 self._locks.pop(key, None)
 
+    async def _across_processes(self, update: Update, key: int, coroutine: Awaitable) -> None:
+        from redis.exceptions import RedisError
+
+        lock = self._redis.lock(f"{self._prefix}:bot:person:{key}", timeout=120, blocking_timeout=60)
+        try:
+            first = await self._redis.set(f"{self._prefix}:bot:update:{update.update_id}", 1, nx=True,
+                                          ex=UPDATE_MEMORY_SECONDS)
+            locked = await lock.acquire()
+        except RedisError as exc:  # Redis away: this process's order and the database's memory still hold
+            log.warning("Redis unavailable for update %s (%s); handled with this process's order only",
+                        update.update_id, exc)
+            await coroutine
+            return
+        if not first:
+            log.info("update %s was already handled by a bot process; dropped", update.update_id)
+            coroutine.close()
+            await self._release(lock, locked)
+            return
+        token = SEEN_ONCE.set(True)
+        try:
+            await coroutine
+        finally:
+            SEEN_ONCE.reset(token)
+            await self._release(lock, locked)
+
+    @staticmethod
+    async def _release(lock, locked: bool) -> None:
+        from redis.exceptions import LockError, RedisError
+
+        if locked:
+            try:
+                await lock.release()
+            except (LockError, RedisError) as exc:  # expired (a 2-minute update) or Redis away
+                log.warning("could not release a person's lock: %s", exc)
+
     async def initialize(self) -> None:
         """Nothing to set up."""
 
     async def shutdown(self) -> None:
-        """Nothing to release."""
+        """Close the Redis connection when shared across processes."""
+        if self._redis is not None:
+            await self._redis.aclose()
 
 
 def build_application(config: Config) -> Application:
@@ -132,7 +192,7 @@ async def gate(update: Update, context) -> None:
     private_chat = chat.id if chat is not None and chat.type == ChatType.PRIVATE else user.id
     # Two round trips: on PostgreSQL in a worker thread while the loop serves other people.
     draft = await database_work(context.bot_data.get("config"), drafts.claim_update, user.id, private_chat,
-                                update.update_id)
+                                update.update_id, SEEN_ONCE.get())
     if draft is None:
         log.info("update %s of user %s was already handled; dropped", update.update_id, user.id)
         raise ApplicationHandlerStop

@@ -76,9 +76,12 @@ def load_with_language(user_id: int) -> Draft | None:
     return row
 
 
-def claim_update(user_id: int, chat_id: int, update_id: int) -> Draft | None:
+def claim_update(user_id: int, chat_id: int, update_id: int, seen_once: bool = False) -> Draft | None:
     """Record `update_id` as handled for this user: their draft (with `chosen_language` when it
-    was read with the reporter), or None when the update was handled before."""
+    was read with the reporter), or None when the update was handled before.
+
+    `seen_once`: Redis already made sure this update runs once (several webhook processes);
+    it is handled even when a later update of this person was handled first."""
     for _ in range(3):
         row = load_with_language(user_id)
         if row is None:
@@ -90,12 +93,13 @@ def claim_update(user_id: int, chat_id: int, update_id: int) -> Draft | None:
             except IntegrityError:
                 continue  # the same user's other process made it: read it again
         now = utcnow()
-        if rules.is_redelivery(update_id, row.last_update_id, row.updated_at, now):
+        if not seen_once and rules.is_redelivery(update_id, row.last_update_id, row.updated_at, now):
             return None
+        newest = max(update_id, row.last_update_id or 0) if seen_once else update_id
         # Compare-and-set: of two processes given the same update, exactly one wins.
-        won = _CLAIM.execute(update_id, chat_id, now, row.id, row.last_update_id).rowcount
+        won = _CLAIM.execute(newest, chat_id, now, row.id, row.last_update_id).rowcount
         if won:
-            row.last_update_id, row.chat_id, row.updated_at = update_id, chat_id, now
+            row.last_update_id, row.chat_id, row.updated_at = newest, chat_id, now
             return row
     return None
 
