@@ -142,6 +142,7 @@ def test_a_complaint_filed_in_the_chat_page_is_answered_from_the_panel(chat_url,
     assert complaint.longitude == pytest.approx(village.centroid_lon, abs=1e-4)
     chat = chat_page.locator(".chat")
     album = chat.locator(".message.outgoing .photos.count-2 img")
+    album.nth(1).wait_for(timeout=10_000)  # the page draws what it polled; on a loaded machine a moment later
     assert album.count() == 2
     chat_page.wait_for_function("imgs => imgs.every(i => i.complete && i.naturalWidth > 0)",
                                 arg=album.element_handles())
