@@ -13,7 +13,6 @@ import models
 from core import status as st
 
 
-
 def _reminder_mark_quiet_until(migrator) -> list:
     """Reminder marks say until when a deadline needs nothing (the sweep skips it in SQL)."""
     table = models.ReminderMark._meta.table_name

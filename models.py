@@ -84,6 +84,12 @@ class Desa(BaseModel):
         return f"{prefix} {self.name}"
 
 
+def without_geometry(model) -> list:
+    """A village's columns but its boundary (`model`: Desa or an alias of it): kilobytes of
+    JSON per row that no list or message shows."""
+    return [getattr(model, f.name) for f in Desa._meta.sorted_fields if f.name != "geometry"]
+
+
 # --- directory -----------------------------------------------------------------------
 class Opd(BaseModel):
     """A regional agency (Organisasi Perangkat Daerah) that answers complaints."""

@@ -110,11 +110,7 @@ def _resolved(scope, start: datetime, step: timedelta, buckets: int):
 
 
 def _office_stats(scope, start: datetime, now: datetime, figures: dict, resolving_offices: set) -> list[OfficeStats]:
-    for key, overdue in stats.open_sums(scope, now).items():
-        figures.setdefault(key, stats.Figures()).overdue_now = overdue
-    for key, hours in stats.medians(scope & (Complaint.created_at >= start)).items():
-        if key in figures:
-            figures[key].median_hours = hours
+    stats.add_overdue_and_medians(figures, scope, start, None, now)
     for key in resolving_offices:
         figures.setdefault(key, stats.Figures())
     names = stats.office_names(figures)

@@ -6,15 +6,11 @@ from datetime import datetime
 from peewee import JOIN
 
 from core import status as st
-from models import Category, Complaint, Desa, Kecamatan, Opd, Reporter
+from models import Category, Complaint, Desa, Kecamatan, Opd, Reporter, without_geometry
+from services import stats
 
 AssignedDesa = Desa.alias("assigned_desa_row")
 LocationKecamatan = Kecamatan.alias("location_kecamatan")
-
-
-def without_geometry(model) -> list:
-    """A village's columns but its boundary: kilobytes of JSON per line that no list shows."""
-    return [getattr(model, f.name) for f in Desa._meta.sorted_fields if f.name != "geometry"]
 
 
 def complaint_rows():
@@ -39,6 +35,4 @@ def deadline_order():
 
 def overdue_condition(now: datetime):
     """Open and past the deadline it is working against (first answer, then resolution)."""
-    waiting_answer = Complaint.first_response_at.is_null() & (Complaint.response_due_at < now)
-    late_resolution = Complaint.resolution_due_at < now
-    return Complaint.status.in_(list(st.OPEN)) & (waiting_answer | late_resolution)
+    return Complaint.status.in_(list(st.OPEN)) & stats.late_condition(now)

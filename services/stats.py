@@ -91,6 +91,13 @@ def office_figures(scope, start: datetime, end: datetime | None, now: datetime) 
     for key, _groups, sums in received_sums(scope, start, end, now):
         if key is not None:
             add(figures.setdefault(key, Figures()), sums)
+    return add_overdue_and_medians(figures, scope, start, end, now)
+
+
+def add_overdue_and_medians(figures: dict[tuple, Figures], scope, start: datetime, end: datetime | None,
+                            now: datetime) -> dict[tuple, Figures]:
+    """Complete the received sums: overdue now for every office with an open complaint (a
+    line of its own if it has none received), median hours for the received ones."""
     for key, overdue in open_sums(scope, now).items():
         figures.setdefault(key, Figures()).overdue_now = overdue
     for key, hours in medians(scope & _received(start, end)).items():

@@ -13,7 +13,7 @@ from core import deadlines
 from peewee import JOIN
 
 from models import (OPD_ROLES, ROLE_MAIN_ADMIN, VILLAGE_ROLES, Category, Complaint, Desa, Kecamatan, Official, Opd,
-                    Photo, StatusChange)
+                    Photo, StatusChange, without_geometry)
 from services import outbox, runtime, village_desk
 from services.status_door import format_due
 
@@ -131,8 +131,7 @@ class RecipientBook:
     @staticmethod
     def _desa(row_id: int):
         # The village with its kecamatan, without the boundary (kilobytes no message needs).
-        fields = [f for f in Desa._meta.sorted_fields if f.name != "geometry"]
-        return (Desa.select(*fields, Kecamatan).join(Kecamatan, JOIN.LEFT_OUTER, attr="kecamatan")
+        return (Desa.select(*without_geometry(Desa), Kecamatan).join(Kecamatan, JOIN.LEFT_OUTER, attr="kecamatan")
                 .where(Desa.id == row_id).get_or_none())
 
 

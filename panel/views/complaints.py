@@ -17,12 +17,12 @@ from core import status as st
 from core.deadlines import humanize_remaining
 from core.timefmt import local_datetime
 from models import (ROLE_MAIN_ADMIN, ROLE_OVERSIGHT, ROLES, Category, Complaint, Desa, Kecamatan, Official, Opd,
-                    OutboundMessage, Photo, Reporter, StatusChange, utcnow)
+                    OutboundMessage, Photo, Reporter, StatusChange, utcnow, without_geometry)
 from panel import filters as flt
 from panel.auth import current_official
 from panel.formatting import current_deadline, deadline_cell, local_time, status_badge, status_label
 from panel.language import LazyText, current_lang, tr
-from panel.queries import complaint_rows, deadline_order, without_geometry
+from panel.queries import complaint_rows, deadline_order
 from panel.views.base import PanelModelView
 from panel.views.complaint_actions import ComplaintActions
 from services import access
