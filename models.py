@@ -469,9 +469,12 @@ def connect(config) -> None:
 
 
 def create_tables() -> None:
-    """Create every table that does not exist yet and record the schema version."""
-    from migrations import LATEST_VERSION
+    """Create every table that does not exist yet and record the schema version. An existing
+    database of an earlier version is upgraded first: the indexes below name later columns."""
+    from migrations import LATEST_VERSION, current_version, upgrade
 
+    if 0 < current_version() < LATEST_VERSION:
+        upgrade()
     with db.atomic():
         db.create_tables(ALL_MODELS, safe=True)
         if not SchemaVersion.select().exists():

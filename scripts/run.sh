@@ -12,7 +12,7 @@ redis_hostport="${REDIS_URL#*://}"; redis_hostport="${redis_hostport%%/*}"; redi
 ensure_redis "${redis_hostport%%:*}" "$(echo "$redis_hostport" | awk -F: '{print ($2 == "" ? 6379 : $2)}')"
 mkdir -p instance
 
-flask --app panel init-db
+flask --app panel init-db   # an existing database of an earlier version is upgraded first
 if [ ! -f instance/demo-logins.txt ]; then
   say "first run: loading the Ketapang demo directory"
   flask --app panel seed-demo | tee instance/demo-logins.txt

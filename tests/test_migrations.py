@@ -33,3 +33,22 @@ def test_reminder_marks_gain_their_quiet_columns(seeded):
 
 def test_a_new_database_starts_at_the_latest_version(db):
     assert migrations.current_version() == migrations.LATEST_VERSION
+
+
+def test_init_db_on_a_release_1_database_applies_the_pending_steps_first(seeded):
+    """`init-db` (create_tables) names the new columns in its indexes: an existing database is
+    upgraded before them, so re-running the set-up after an upgrade just works."""
+    from tests.test_panel_scale_paths import back_to_version_2
+
+    complaint = make_complaint()
+    back_to_version_2()
+    table = ReminderMark._meta.table_name
+    with models.db.atomic():
+        migrate(*[migrations._migrator().drop_column(table, name) for name in ("phase", "due_at", "next_at")])
+        models.SchemaVersion.update(version=1).execute()
+    assert migrations.current_version() == 1
+
+    models.create_tables()
+    assert migrations.current_version() == migrations.LATEST_VERSION
+    assert {"phase", "due_at", "next_at"} <= _columns(table)
+    assert models.Complaint.get_by_id(complaint.id).current_due == complaint.response_due_at

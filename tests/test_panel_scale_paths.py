@@ -93,6 +93,25 @@ def test_stored_deadline_follows_every_transition(telegram):
     assert stored_due(complaint) is None                                   # reject: none
 
 
+STEP_3_INDEXES = ["complaint_assigned_opd_id_status_current_due", "complaint_assigned_desa_id_status_current_due",
+                  "complaint_status_current_due", "complaint_assigned_opd_id_current_due",
+                  "complaint_assigned_desa_id_current_due", "complaint_current_due", "complaint_resolved_at",
+                  "complaint_open_deadlines"]
+
+
+def back_to_version_2() -> None:
+    """The schema as version 2 had it: no stored deadline, the old list indexes."""
+    migrator = migrations._migrator()
+    table = Complaint._meta.table_name
+    with models.db.atomic():
+        migrate(*[migrator.drop_index(table, name) for name in STEP_3_INDEXES],
+                migrator.drop_column(table, "current_due"),
+                migrator.add_index(table, ("assigned_opd_id", "status", "response_due_at")),
+                migrator.add_index(table, ("assigned_desa_id", "status", "response_due_at")))
+        SchemaVersion.delete().execute()
+        SchemaVersion.create(version=2)
+
+
 def test_the_migration_adds_and_fills_the_stored_deadline(seeded):
     now = utcnow()
     rows = [make_complaint(),                                                       # response due
@@ -102,27 +121,15 @@ def test_the_migration_adds_and_fills_the_stored_deadline(seeded):
             make_complaint(status=st.NEW, response_due_at=None, resolution_due_at=None)]
     expected = {c.id: reload(c).due_now() for c in rows}
     assert any(expected.values()) and None in expected.values()
-    # The schema as version 2 had it: no column, the old list indexes.
-    migrator = migrations._migrator()
+    back_to_version_2()
     table = Complaint._meta.table_name
-    new_indexes = ["complaint_assigned_opd_id_status_current_due", "complaint_assigned_desa_id_status_current_due",
-                   "complaint_status_current_due", "complaint_assigned_opd_id_current_due",
-                   "complaint_assigned_desa_id_current_due", "complaint_current_due", "complaint_resolved_at",
-                   "complaint_open_deadlines"]
-    with models.db.atomic():
-        migrate(*[migrator.drop_index(table, name) for name in new_indexes],
-                migrator.drop_column(table, "current_due"),
-                migrator.add_index(table, ("assigned_opd_id", "status", "response_due_at")),
-                migrator.add_index(table, ("assigned_desa_id", "status", "response_due_at")))
-        SchemaVersion.delete().execute()
-        SchemaVersion.create(version=2)
     assert "current_due" not in {c.name for c in models.db.get_columns(table)}
 
     done = migrations.upgrade()
     assert done == ["3: complaints: stored current deadline (current_due) and the list indexes on it"]
     assert {c.id: c.current_due for c in Complaint.select()} == expected
     indexes = {i.name for i in models.db.get_indexes(table)}
-    assert set(new_indexes) <= indexes and "complaint_assigned_opd_id_status_response_due_at" not in indexes
+    assert set(STEP_3_INDEXES) <= indexes and "complaint_assigned_opd_id_status_response_due_at" not in indexes
     assert migrations.current_version() == migrations.LATEST_VERSION and migrations.upgrade() == []
 
 
