@@ -40,6 +40,16 @@ def _as_int(name: str, raw: str, minimum: int = 0) -> int:
     return value
 
 
+def _as_float(name: str, raw: str, minimum: float = 0.0) -> float:
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum:g}, not {value:g}")
+    return value
+
+
 def _as_float_list(name: str, raw: str) -> tuple[float, ...]:
     try:
         return tuple(float(p) for p in raw.split(",") if p.strip())
@@ -76,6 +86,7 @@ def default_secret_key(instance_dir: Path) -> str:
 # (attribute, environment variable, parser) for every setting read from the environment.
 _PARSERS = {
     "int": _as_int,
+    "float": _as_float,
     "bool": _as_bool,
     "str": lambda name, raw: raw.strip(),
 }
@@ -125,8 +136,9 @@ class Config:
     SEND_PER_CHAT_PER_SECOND: int = 1
     SEND_PER_GROUP_PER_MINUTE: int = 19      # under Telegram's 20/min for groups
     OUTBOX_STALE_SECONDS: int = 120          # pending longer than this -> re-queued by the sweep
-    SEND_MAX_ATTEMPTS: int = 8
-    SEND_RETRY_SECONDS: int = 5              # first retry delay after a network error or 5xx; doubles
+    SEND_RETRY_SECONDS: int = 5              # first retry delay after a temporary failure; doubles
+    SEND_RETRY_MAX_DELAY_SECONDS: int = 600  # ... up to this
+    SEND_RETRY_MAX_AGE_HOURS: float = 24.0   # temporary failures retried while the message is younger
     QUEUE_PREFIX: str = "wadul"
     # Panel
     LOGIN_MAX_ATTEMPTS: int = 5
@@ -177,6 +189,13 @@ class Config:
                      "MAX_PHOTOS"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1")
+        for name in ("SEND_RETRY_SECONDS", "SEND_RETRY_MAX_DELAY_SECONDS"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1 (seconds)")
+        if self.SEND_RETRY_SECONDS > self.SEND_RETRY_MAX_DELAY_SECONDS:
+            raise ConfigError("SEND_RETRY_SECONDS must not exceed SEND_RETRY_MAX_DELAY_SECONDS")
+        if not self.SEND_RETRY_MAX_AGE_HOURS > 0:
+            raise ConfigError("SEND_RETRY_MAX_AGE_HOURS must be more than 0 (hours, e.g. 24 or 0.5)")
         for name in ("BOT_GLOBAL_PER_SECOND", "BOT_CHAT_BURST"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be 0 (off) or more")
@@ -202,6 +221,8 @@ def _kind(default) -> str:
         return "bool"
     if isinstance(default, int):
         return "int"
+    if isinstance(default, float):
+        return "float"
     if isinstance(default, tuple):
         return "tuple"
     return "str"

@@ -340,6 +340,9 @@ OUTBOX_PENDING = "pending"
 OUTBOX_SENDING = "sending"
 OUTBOX_SENT = "sent"
 OUTBOX_FAILED = "failed"
+# Finished without Telegram's answer: a part's request went out whole and no reply came (or its
+# sender was killed during the call). Never sent again, since sending twice must be impossible.
+OUTBOX_MAYBE_SENT = "maybe_sent"
 
 
 class OutboundMessage(BaseModel):

@@ -185,6 +185,11 @@ MESSAGES.update({
     "panel.delivery.sending": {"id": "Dikirim…", "en": "Sending…"},
     "panel.delivery.sent": {"id": "Terkirim", "en": "Delivered"},
     "panel.delivery.failed": {"id": "Gagal", "en": "Failed"},
+    "panel.delivery.maybe_sent": {"id": "Mungkin terkirim", "en": "May have been delivered"},
+    "panel.msg.maybe_sent": {
+        "id": "Telegram mungkin sudah menerimanya, tetapi jawabannya tidak datang; tidak dikirim ulang agar tidak ganda.",
+        "en": "Telegram may have received it, but its answer never came; not sent again, so as not to send it twice.",
+    },
     "panel.kind.status": {"id": "perubahan status", "en": "status change"},
     "panel.kind.assigned": {"id": "pemberitahuan", "en": "notice"},
     "panel.kind.notice": {"id": "pemberitahuan", "en": "notice"},

@@ -102,4 +102,17 @@ MESSAGES = {
         "id": "Urutan: paling tepat waktu lebih dulu. Rincian ada di panel.",
         "en": "Order: most punctual first. Details are in the panel.",
     },
+    # --- messages the sender gave up on after a long Telegram outage (workers.sweeps) -----------
+    "worker.undelivered.head": {
+        "id": "⚠️ <b>{count} pesan tidak terkirim.</b> Telegram terus gagal menerimanya (gangguan sementara) "
+              "selama {hours} jam, jadi pengiriman dihentikan:",
+        "en": "⚠️ <b>{count} messages were not delivered.</b> Telegram kept failing to take them (temporary "
+              "errors) for {hours} hours, so sending stopped:",
+    },
+    "worker.undelivered.row": {"id": "• ke {to} ({kind}), aduan {code}", "en": "• to {to} ({kind}), complaint {code}"},
+    "worker.undelivered.more": {"id": "• dan {count} pesan lain", "en": "• and {count} more"},
+    "worker.undelivered.tail": {
+        "id": "Pesan-pesan ini ditandai \"Gagal\" di panel. Mohon sampaikan isinya dengan cara lain.",
+        "en": "They are marked \"Failed\" in the panel. Please pass their content on another way.",
+    },
 }

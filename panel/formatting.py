@@ -20,7 +20,8 @@ STATUS_STYLE = {
     st.NEW: "secondary", st.ASSIGNED: "primary", st.IN_PROGRESS: "info", st.RESOLVED: "success",
     st.CLOSED: "dark", st.REJECTED: "danger", st.FORWARDED: "warning", st.REOPENED: "warning",
 }
-DELIVERY_STYLE = {"pending": "secondary", "sending": "info", "sent": "success", "failed": "danger"}
+DELIVERY_STYLE = {"pending": "secondary", "sending": "info", "sent": "success", "maybe_sent": "warning",
+                  "failed": "danger"}
 SOON = timedelta(hours=12)  # a deadline this close is shown in amber
 
 

@@ -286,6 +286,17 @@ class FakeBotAPI:
         """Make the next `count` well-formed calls of `method` fail as Telegram would (429, 500, 502...)."""
         self._failures.arm(method, error_code, retry_after, description, count)
 
+    def drop_next(self, method: str, when: str = "after_call", count: int = 1) -> None:
+        """Hang up on the next `count` calls of `method` without answering: "before_read"
+        resets the connection before the request's body is read (the call never happens),
+        "after_call" performs the call and then closes the connection (its answer is lost).
+        Logged with kind "dropped" (before_read) or as the call it was (after_call)."""
+        self._failures.arm_drop(method, when, count)
+
+    def clear_failures(self) -> None:
+        """Disarm every failure and drop still armed (an outage ends)."""
+        self._failures.clear()
+
 
 def _caption(caption: str | None) -> dict:
     if not caption:

@@ -14,6 +14,7 @@ import json
 import logging
 import mimetypes
 import socket
+import struct
 import threading
 import time
 from email.parser import BytesParser
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 
 MAX_BODY = 60 * 1024 * 1024  # above Telegram's 50 MB upload limit, so the fake can answer 413 itself
 SERVER_ERROR = "server_error"
+DROPPED = "dropped"
 
 
 class CallLog:
@@ -64,12 +66,39 @@ def _loggable(params: dict) -> dict:
     return {key: clean(value) for key, value in params.items()}
 
 
+BEFORE_READ = "before_read"   # hang up (TCP reset) before reading the request's body: never performed
+AFTER_CALL = "after_call"     # perform the call, then hang up without answering: the answer is lost
+DROPS = (BEFORE_READ, AFTER_CALL)
+
+
 class FailurePlan:
-    """Failures armed by tests, consumed by the next calls of a method."""
+    """Failures armed by tests, consumed by the next calls of a method: error answers, and
+    dropped connections (only through FakeBotAPI's Python methods, never over HTTP)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._armed: dict[str, list[tuple[int, int | None, str | None]]] = {}
+        self._drops: dict[tuple[str, str], int] = {}
+
+    def arm_drop(self, method: str, when: str, count: int) -> None:
+        if when not in DROPS:
+            raise ValueError(f"when must be one of {DROPS}")
+        with self._lock:
+            key = (method.lower(), when)
+            self._drops[key] = self._drops.get(key, 0) + count
+
+    def take_drop(self, method: str, when: str) -> bool:
+        with self._lock:
+            key = (method.lower(), when)
+            if self._drops.get(key, 0) <= 0:
+                return False
+            self._drops[key] -= 1
+            return True
+
+    def clear(self) -> None:
+        with self._lock:
+            self._armed.clear()
+            self._drops.clear()
 
     def arm(self, method: str, code: int, retry_after: int | None, description: str | None, count: int) -> None:
         with self._lock:
@@ -187,6 +216,11 @@ class BotApiServer:
             return _json(error.payload(), 404)
         params: dict = {}
         ignored: list[str] = []
+        if self.failures.take_drop(method.name, BEFORE_READ):
+            self.log.record(method.name, {}, error=ApiError(0, "connection reset before the request was read",
+                                                            kind=DROPPED))
+            _hang_up(request, reset=True)
+            return web.Response(status=500)  # never written: the connection is gone
         try:
             raw, uploads = await _read_params(request)
             decoded = self.spec.decode_call(method, raw, uploads)
@@ -207,6 +241,8 @@ class BotApiServer:
         if answer.description:
             body["description"] = answer.description
         self.log.record(method.name, params, result=answer.result, ignored=ignored)
+        if self.failures.take_drop(method.name, AFTER_CALL):
+            _hang_up(request, reset=False)  # performed, but the caller never hears so
         return _json(body, 200)
 
     async def _answer(self, call: Call) -> Answer:
@@ -356,6 +392,18 @@ def _parse_multipart(content_type: str, body: bytes) -> tuple[dict[str, str], di
         else:
             fields[name] = data.decode(part.get_content_charset() or "utf-8", errors="replace")
     return fields, uploads
+
+
+def _hang_up(request: web.Request, reset: bool) -> None:
+    """Close the request's connection without an answer; `reset`: abortively (TCP RST, what a
+    server does when it drops a connection with the request still unread)."""
+    transport = request.transport
+    if transport is None:
+        return
+    sock = transport.get_extra_info("socket")
+    if reset and sock is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    transport.abort()
 
 
 def _json(body: dict, status: int) -> web.Response:

@@ -157,16 +157,33 @@ def test_unknown_chat_fails_with_the_reason(telegram, botapi, run_worker):
     assert row.state == "failed" and "chat not found" in row.last_error
 
 
-def test_attempts_are_limited(telegram, botapi, run_worker):
-    runtime.use(telegram.with_(SEND_RETRY_SECONDS=1, SEND_MAX_ATTEMPTS=2))
+def test_temporary_failures_are_retried_until_the_message_is_too_old(telegram, botapi, run_worker):
+    # Ten attempts no longer end it (the old SEND_MAX_ATTEMPTS): only the message's age does.
+    runtime.use(telegram.with_(SEND_RETRY_SECONDS=1, SEND_RETRY_MAX_DELAY_SECONDS=1))
     siti = botapi.user()
-    botapi.fail_next("sendMessage", error_code=500, count=5)
+    botapi.fail_next("sendMessage", error_code=500, count=10)
     row = add(siti.id, "Server rusak")
+    began = time.monotonic()
+    while reload(row).state != "sent":
+        assert time.monotonic() - began < 40
+        run_worker()
+        current = reload(row)
+        assert current.state in ("pending", "sent")
+        if current.state == "pending":
+            assert "temporary" in current.last_error
+            wait_until(lambda: utcnow() >= reload(row).next_attempt_at, timeout=5)
+    calls = sends(botapi, siti.id)
+    assert [c["error_code"] for c in calls] == [500] * 10 + [None] and reload(row).attempts == 11
+    gaps = [b["ts"] - a["ts"] for a, b in zip(calls, calls[1:])]
+    assert max(gaps) < 3  # capped at 1 s (plus the chat's own pacing), not doubling to 512 s
+    # The same failure on a message older than SEND_RETRY_MAX_AGE_HOURS ends it as undelivered.
+    runtime.use(telegram.with_(SEND_RETRY_SECONDS=1, SEND_RETRY_MAX_AGE_HOURS=1))
+    old = add(botapi.user(first_name="Budi").id, "Sudah lama")  # a fresh chat: no wait for its limit
+    OutboundMessage.update(created_at=utcnow() - timedelta(minutes=61)).where(OutboundMessage.id == old.id).execute()
+    botapi.fail_next("sendMessage", error_code=502, count=1)
     run_worker()
-    wait_until(lambda: utcnow() >= reload(row).next_attempt_at, timeout=5)
-    run_worker()
-    row = reload(row)
-    assert row.state == "failed" and row.attempts == 2 and "Internal Server Error" in row.last_error
+    old = reload(old)
+    assert old.state == "failed" and old.last_error.startswith(sender.UNDELIVERED) and "502" in old.last_error, old.last_error
 
 
 def test_two_senders_racing_send_once(telegram, botapi):
@@ -236,7 +253,7 @@ def test_sender_dead_during_a_call_is_never_resent(telegram, botapi, run_worker)
     run_worker()
     row = reload(row)
     sent = botapi.messages(siti.id)
-    assert row.state == "sent" and "not sent again" in row.last_error
+    assert row.state == "maybe_sent" and "not sent again" in row.last_error
     assert [("photo" in m) for m in sent] == [False]  # the in-flight part is not repeated; the rest goes
 
 

@@ -57,7 +57,7 @@ local ids = cjson.decode(redis.call('HGET', KEYS[1], 'ids') or '[]')
 table.insert(ids, ARGV[3])
 redis.call('HSET', KEYS[1], 'ids', cjson.encode(ids), 'phase', 'claimed', 'beat', ARGV[2])
 redis.call('HINCRBY', KEYS[1], 'done', 1)
-if ARGV[4] == '1' then redis.call('HSET', KEYS[1], 'uncertain', '1') end
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'uncertain', ARGV[4]) end
 return 1
 """
 _RELEASE = """
@@ -135,20 +135,22 @@ class Claims:
         """Enter a Bot API call; False when the claim was taken away (do not call)."""
         return bool(self._start(keys=[self.key(claim.message_id)], args=[token_text(claim.token), time.time()]))
 
-    def part_done(self, claim: Claim, telegram_message_id, uncertain: bool = False) -> bool:
-        """Count a delivered part (`uncertain`: sent, but Telegram's answer never came);
-        False when the claim was taken away meanwhile."""
+    def part_done(self, claim: Claim, telegram_message_id, uncertain: str = "") -> bool:
+        """Count a delivered part (`uncertain`: why Telegram's answer never came, when it did
+        not); False when the claim was taken away meanwhile."""
         value = str(telegram_message_id) if telegram_message_id is not None else UNKNOWN_ID
         ok = bool(self._done(keys=[self.key(claim.message_id)],
-                             args=[token_text(claim.token), time.time(), value, "1" if uncertain else "0"]))
+                             args=[token_text(claim.token), time.time(), value, uncertain[:400]]))
         if ok:
             claim.done += 1
             claim.ids.append(value)
         return ok
 
-    def uncertain(self, message_id: int) -> bool:
-        """Whether a part of this row was counted as delivered without Telegram's answer."""
-        return self.redis.hget(self.key(message_id), "uncertain") == b"1"
+    def uncertain(self, message_id: int) -> str:
+        """Why a part of this row was counted as delivered without Telegram's answer ("" when
+        none was): "1" for a sender that stopped during the call, else the call's error."""
+        value = self.redis.hget(self.key(message_id), "uncertain")
+        return value.decode() if value else ""
 
     def write(self, claim: Claim, **fields) -> bool:
         """Update the row only while this claim still holds it (fenced by the token)."""

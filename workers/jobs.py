@@ -152,8 +152,14 @@ def assign_complaint(complaint_id: int, now: datetime | None = None) -> str:
 
 @_job
 def sweep_outbox(now: datetime | None = None) -> dict:
-    """Re-queue outbox rows whose job was lost and recover rows whose sender died."""
-    return sweeps.sweep_outbox(now)
+    """Re-queue outbox rows whose job was lost and recover rows whose sender died; then tell the
+    main admins about rows given up after a long outage (sweeps.report_undelivered)."""
+    result = sweeps.sweep_outbox(now)
+    try:
+        sweeps.report_undelivered()
+    except Exception:  # noqa: BLE001 - reporting must not undo the sweep; the next minute tries again
+        log.exception("reporting undelivered outbox messages failed")
+    return result
 
 
 @_job

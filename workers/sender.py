@@ -6,9 +6,19 @@ the shared rate limit. Waiting for the overall limit happens in the job (the nex
 a fraction of a second away, and the queue behind waits for it anyway); a row held by its
 own chat's limit is handed back at once, to run again when that chat may receive, so that
 the worker sends to other chats meanwhile. Once a row's first part is out, its later parts
-wait in the job for a moment, else the row is handed back. Outcomes: sent; failed with
-Telegram's reason (blocked user, unknown chat, too many attempts); pending again with
-next_attempt_at (429 retry_after, network errors and 5xx with growing delays).
+wait in the job for a moment, else the row is handed back.
+
+Outcomes:
+- sent;
+- maybe_sent: a part's request went out whole and no answer came (workers.telegram_api
+  tells this apart from a request that never left); that part is never sent again;
+- failed at once when Telegram refuses the message itself (blocked, chat not found, bad
+  request);
+- pending again with next_attempt_at after a 429 (its retry_after), or after a temporary
+  failure (5xx, a request that never reached Telegram, our token refused...) with a delay
+  doubling from SEND_RETRY_SECONDS up to SEND_RETRY_MAX_DELAY_SECONDS, for as long as the
+  row is younger than SEND_RETRY_MAX_AGE_HOURS; after that it fails as "undelivered", and
+  the outbox sweep reports it to the main admin (workers.sweeps.report_undelivered).
 """
 from __future__ import annotations
 
@@ -17,8 +27,8 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from models import (OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENT, Official, Opd, OutboundMessage, db,
-                    utcnow)
+from models import (OUTBOX_FAILED, OUTBOX_MAYBE_SENT, OUTBOX_PENDING, OUTBOX_SENT, Official, Opd,
+                    OutboundMessage, db, utcnow)
 from services import runtime
 from workers import parts as parts_mod
 from workers import telegram_api as api
@@ -28,8 +38,12 @@ from workers.ratelimit import RateLimiter
 log = logging.getLogger(__name__)
 
 INLINE_WAIT = 2.0          # wait this long for the rate limit in the job; longer: run again later
-MAX_RETRY_DELAY = 3600.0
 FILE_ID_TTL = 30 * 24 * 3600
+# last_error of a row given up after temporary failures; the sweep appends REPORTED once the
+# main admin has been told (see workers.sweeps.report_undelivered).
+UNDELIVERED = "undelivered: "
+REPORTED = " [reported to the main admin]"
+STOPPED_NOTE = "a part was in flight when its sender stopped; it was not sent again (Telegram may have it)"
 
 
 @dataclass
@@ -111,15 +125,18 @@ def _finish_sent(row: OutboundMessage, claim: Claim, calls: list) -> Outcome:
     main = next((i for i, p in enumerate(calls) if p.main), 0)
     ids = claim.ids
     value = ids[main] if main < len(ids) else (ids[0] if ids else UNKNOWN_ID)
-    note = ""
+    note, state = "", OUTBOX_SENT
     cl = claims()
-    if cl.uncertain(row.id):
-        note = "a part was in flight when its sender stopped; it was not sent again (Telegram most likely has it)"
+    reason = cl.uncertain(row.id)
+    if reason:
+        # Telegram may or may not have that part; the panel says so rather than "delivered".
+        state = OUTBOX_MAYBE_SENT
+        note = STOPPED_NOTE if reason == "1" else f"{reason}; not sent again"
     message_id = int(value) if value not in (UNKNOWN_ID, "None") else None
-    if not cl.write(claim, state=OUTBOX_SENT, telegram_message_id=message_id, sent_at=utcnow(), last_error=note):
+    if not cl.write(claim, state=state, telegram_message_id=message_id, sent_at=utcnow(), last_error=note[:500]):
         return Outcome("skipped", detail="claim lost")
     cl.release(claim, forget=True)
-    return Outcome("sent")
+    return Outcome(state)
 
 
 def _failed_call(row: OutboundMessage, claim: Claim, part, error: api.TelegramError) -> Outcome:
@@ -127,7 +144,7 @@ def _failed_call(row: OutboundMessage, claim: Claim, part, error: api.TelegramEr
     cfg = runtime.config()
     if error.kind == api.UNCERTAIN:
         # Telegram may have this part: count it as delivered rather than risk sending it twice.
-        claims().part_done(claim, None, uncertain=True)
+        claims().part_done(claim, None, uncertain=error.description)
         return _back_to_pending(claim, 0, error.description, count_attempt=False)
     if error.kind == api.FLOOD:
         limiter().pause(row.chat_id, error.retry_after)
@@ -138,11 +155,23 @@ def _failed_call(row: OutboundMessage, claim: Claim, part, error: api.TelegramEr
     if part.meta.get("file_id") and error.code == 400 and not row.photo_file_id:
         _forget_file_id(row.photo_path)  # a stale cached file_id: upload the file instead
         return _back_to_pending(claim, 0, error.description, count_attempt=False)
+    if error.kind != api.RETRY:
+        return _fail(claim, error.description)  # Telegram refused this message itself: final
     attempt = row.attempts + 1  # `row` was read before this claim counted the attempt
-    if error.kind == api.RETRY and attempt < cfg.SEND_MAX_ATTEMPTS:
-        delay = min(MAX_RETRY_DELAY, cfg.SEND_RETRY_SECONDS * 2 ** (attempt - 1))
-        return _back_to_pending(claim, delay, error.description)
-    return _fail(claim, error.description)
+    age = utcnow() - row.created_at
+    what = f"{error.code} {error.description}" if error.code else error.description
+    if age < timedelta(hours=cfg.SEND_RETRY_MAX_AGE_HOURS):
+        return _back_to_pending(claim, retry_delay(cfg, attempt), f"temporary, will retry: {what}")
+    return _fail(claim, f"{UNDELIVERED}temporary failures for {_hours(age)} h, {attempt} attempts; last: {what}")
+
+
+def retry_delay(cfg, attempt: int) -> float:
+    """Seconds before attempt `attempt` + 1 after a temporary failure: doubling, capped."""
+    return float(min(cfg.SEND_RETRY_MAX_DELAY_SECONDS, cfg.SEND_RETRY_SECONDS * 2 ** min(attempt - 1, 32)))
+
+
+def _hours(age: timedelta) -> str:
+    return f"{age.total_seconds() / 3600:.4g}"
 
 
 def _back_to_pending(claim: Claim, delay: float, reason: str, chat_id: int | None = None,

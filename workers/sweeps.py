@@ -12,12 +12,12 @@ from datetime import datetime, timedelta
 
 import i18n
 from core import status as st
-from models import (OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENDING, Complaint, OutboundMessage, utcnow)
+from models import (OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENDING, Complaint, OutboundMessage, db, utcnow)
 from services import feedback_messages, outbox, runtime
 from services.status_door import Change, change_status
-from workers import enqueue
+from workers import enqueue, notices
 from workers.claims import Claim
-from workers.sender import claims
+from workers.sender import REPORTED, UNDELIVERED, claims
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,47 @@ def recover_stale(row: OutboundMessage, now: datetime) -> bool:
                  last_error="delivery unknown: its sender stopped and the progress record is gone; not resent")
         log.error("outbox message %s: sender stopped, progress unknown; marked failed", row.id)
     return False  # "alive" or "other": somebody holds it
+
+
+# --- messages given up after a long outage --------------------------------------------------------
+UNDELIVERED_KIND = "undelivered"
+REPORT_LIST = 10  # rows named in the report; the rest are counted
+
+
+def report_undelivered() -> int:
+    """Tell the main admins about rows the sender gave up after SEND_RETRY_MAX_AGE_HOURS of
+    temporary failures (one message per admin for all such rows at once), and mark those
+    rows reported in the same transaction. The reports' own failures are not reported again.
+    Returns how many rows were reported."""
+    rows = list(OutboundMessage.select()
+                .where(OutboundMessage.state == OUTBOX_FAILED, OutboundMessage.last_error.startswith(UNDELIVERED),
+                       ~OutboundMessage.last_error.endswith(REPORTED), OutboundMessage.kind != UNDELIVERED_KIND)
+                .order_by(OutboundMessage.id).limit(BATCH))
+    if not rows:
+        return 0
+    cfg = runtime.config()
+    recipients = notices.main_admin_recipients()
+    with db.atomic():
+        for r in recipients:
+            lines = [i18n.t("worker.undelivered.head", r.lang, count=len(rows), hours=f"{cfg.SEND_RETRY_MAX_AGE_HOURS:g}")]
+            lines += [i18n.t("worker.undelivered.row", r.lang, to=outbox.escape(row.recipient_label or str(row.chat_id)),
+                             kind=outbox.escape(row.kind),
+                             code=outbox.escape(row.complaint.tracking_code if row.complaint_id else "-"))
+                      for row in rows[:REPORT_LIST]]
+            if len(rows) > REPORT_LIST:
+                lines.append(i18n.t("worker.undelivered.more", r.lang, count=len(rows) - REPORT_LIST))
+            lines.append(i18n.t("worker.undelivered.tail", r.lang))
+            outbox.add_message(r.chat_id, "\n".join(lines), kind=UNDELIVERED_KIND, recipient_label=r.label[:120],
+                               dedupe_key=f"undelivered:{rows[0].id}:{rows[-1].id}:{len(rows)}:{r.chat_id}")
+        for row in rows:
+            (OutboundMessage.update(last_error=(row.last_error[:500 - len(REPORTED)] + REPORTED))
+             .where(OutboundMessage.id == row.id, OutboundMessage.state == OUTBOX_FAILED).execute())
+    if recipients:
+        log.warning("%d undelivered outbox messages reported to %d main admin chats", len(rows), len(recipients))
+    else:
+        log.error("%d outbox messages undelivered after %g h and no main admin is linked to Telegram to tell; "
+                  "they are listed in the panel", len(rows), cfg.SEND_RETRY_MAX_AGE_HOURS)
+    return len(rows)
 
 
 # --- complaints nobody assigned ---------------------------------------------------------------------

@@ -3,6 +3,17 @@
 The answer is sorted into what the sender must do: Telegram refused on purpose (permanent),
 asked us to wait (429 retry_after), failed on its side or on the network (retry later),
 or may have received the request without us seeing the answer (never resend that part).
+
+"Never sent" and "maybe sent" are told apart by how far the request got, not by the
+exception's name alone: httpx's trace extension reports when the request body has been
+handed to the network (`http11.send_request_body.complete`). A failure before that point
+(no connection, a pool timeout, a write refused because the server had already closed or
+reset the connection) means Telegram cannot have the whole request, so it cannot have acted
+on it: retry. httpcore hides a failed write on purpose (it goes on to read, in case the
+server answered early) and then raises RemoteProtocolError "Server disconnected without
+sending a response"; the same exception after a complete write means the server took the
+request and hung up without answering, which is the truly uncertain case, like a read
+timeout or a read error after the request went out.
 """
 from __future__ import annotations
 
@@ -49,8 +60,9 @@ class Part:
     meta: dict = field(default_factory=dict)
 
 
-# Failures that happen before Telegram has the whole request: safe to send again. Any other
-# transport error (read timeout, connection dropped after sending) leaves the outcome unknown.
+# Failures that always happen before Telegram has the whole request: safe to send again.
+# Any other transport error is "not sent" only when the trace shows the request was not
+# completely written (see the module docstring); after that the outcome is unknown.
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.WriteError, httpx.WriteTimeout,
             httpx.LocalProtocolError, httpx.UnsupportedProtocol, httpx.ProxyError)
 
@@ -82,19 +94,42 @@ def _client(base: str) -> httpx.Client:
 def call(api_url: str, token: str, part: Part) -> dict:
     """Perform one call; return Telegram's result or raise TelegramError."""
     client = _client(f"{api_url.rstrip('/')}/bot{token}/")
+    progress = _Progress()
+    extensions = {"trace": progress}
     try:
         if part.upload is not None:
             field_name, data, name = part.upload
             form = {k: json.dumps(v) if isinstance(v, (dict, list)) else str(v) for k, v in part.params.items()}
-            reply = client.post(part.method, data=form, files={field_name: (name, data, "image/jpeg")})
+            reply = client.post(part.method, data=form, files={field_name: (name, data, "image/jpeg")},
+                                extensions=extensions)
         else:
-            reply = client.post(part.method, json=part.params)
-    except NOT_SENT as exc:
-        raise TelegramError(RETRY, f"network: {type(exc).__name__}: {exc}") from None
+            reply = client.post(part.method, json=part.params, extensions=extensions)
     except httpx.TransportError as exc:
-        # The request left us but no answer came back: Telegram may well have delivered it.
-        raise TelegramError(UNCERTAIN, f"no answer from Telegram: {type(exc).__name__}: {exc}") from None
+        raise transport_error(exc, progress.written) from None
     return _result(reply)
+
+
+class _Progress:
+    """httpx trace callback: whether the whole request was handed to the network."""
+
+    __slots__ = ("written",)
+
+    def __init__(self) -> None:
+        self.written = False
+
+    def __call__(self, event: str, info: dict) -> None:
+        if event.endswith("send_request_headers.started"):
+            self.written = False  # a fresh attempt (httpcore may move to another connection first)
+        elif event.endswith("send_request_body.complete"):
+            self.written = True
+
+
+def transport_error(exc: httpx.TransportError, written: bool) -> TelegramError:
+    """A network failure: retry when the request never completely left us, else uncertain."""
+    if isinstance(exc, NOT_SENT) or not written:
+        return TelegramError(RETRY, f"not sent, network: {type(exc).__name__}: {exc}")
+    # The request left us but no answer came back: Telegram may well have delivered it.
+    return TelegramError(UNCERTAIN, f"sent, but no answer from Telegram: {type(exc).__name__}: {exc}")
 
 
 def _result(reply: httpx.Response) -> dict:
