@@ -127,9 +127,10 @@ class Config:
     DESCRIPTION_MIN: int = 15
     DESCRIPTION_MAX: int = 2000
     MAX_PHOTOS: int = 5
-    # The bot's own pacing of new messages (bot/limits.py); Telegram's 429 answers are obeyed anyway
+    # The bot's pacing of new messages (bot/limits.py): from the send workers' budget in Redis;
+    # these two are the process's own limits while Redis is away, and 0 turns that pacing off
     BOT_GLOBAL_PER_SECOND: int = 30          # per bot process; Telegram's ~30/s; 0 = no overall pacing
-    BOT_CHAT_BURST: int = 10                 # messages at once to one private chat, then 1/s; 0 = none
+    BOT_CHAT_BURST: int = 3                  # messages at once to one private chat, then 1/s; 0 = none
     # Delivery
     SEND_GLOBAL_PER_SECOND: int = 29         # granted exactly, all workers together: under Telegram's ~30/s
     SEND_GLOBAL_BURST: int = 3               # at most this many at once when senders catch up

@@ -2,8 +2,9 @@
 
 Updates of different people are handled concurrently, one person's strictly in order
 (`PerUserUpdateProcessor`). A gate in front of every handler records each update per user
-so a redelivered one is dropped. New messages are paced by bot.limits.BotRateLimiter
-(BOT_GLOBAL_PER_SECOND, BOT_CHAT_BURST), which also waits out a 429's retry_after. HTTP goes
+so a redelivered one is dropped. New messages are paced by bot.limits.BotRateLimiter, from
+the budget in Redis that the send workers share (BOT_GLOBAL_PER_SECOND, BOT_CHAT_BURST
+when Redis is away), which also waits out a 429's retry_after. HTTP goes
 through aiohttp (bot.http.AiohttpRequest): httpx's connection pool cost the bot about half its
 time under load. Nothing here runs at import time.
 """
@@ -25,7 +26,7 @@ import i18n
 from bot import drafts, router
 from bot.common import Turn, database_work, language_of, turn_of
 from bot.http import AiohttpRequest
-from bot.limits import BotRateLimiter
+from bot.limits import BotRateLimiter, shared_limits
 from config import Config
 
 log = logging.getLogger(__name__)
@@ -153,7 +154,8 @@ def build_application(config: Config) -> Application:
         .concurrent_updates(PerUserUpdateProcessor())
         .request(AiohttpRequest(connection_pool_size=MAX_CONCURRENT_UPDATES))
         .get_updates_request(AiohttpRequest(connection_pool_size=1))
-        .rate_limiter(BotRateLimiter(config.BOT_GLOBAL_PER_SECOND, config.BOT_CHAT_BURST, max_retries=3))
+        .rate_limiter(BotRateLimiter(config.BOT_GLOBAL_PER_SECOND, config.BOT_CHAT_BURST, max_retries=3,
+                                     shared=shared_limits(config)))
         .post_init(on_startup)
         .build()
     )

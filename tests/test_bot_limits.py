@@ -40,7 +40,7 @@ def test_bucket_reservations_queue_callers_in_order():
 
 
 def test_settings_are_checked():
-    assert TestConfig().BOT_GLOBAL_PER_SECOND == 30 and TestConfig().BOT_CHAT_BURST == 10
+    assert TestConfig().BOT_GLOBAL_PER_SECOND == 30 and TestConfig().BOT_CHAT_BURST == 3  # the fake's (Telegram's) burst
     TestConfig(BOT_GLOBAL_PER_SECOND=0, BOT_CHAT_BURST=0).validated()
     with pytest.raises(ConfigError, match="BOT_GLOBAL_PER_SECOND"):
         TestConfig(BOT_GLOBAL_PER_SECOND=-1).validated()
@@ -164,3 +164,94 @@ def test_aiohttp_client_uploads_downloads_and_reports_api_errors():
                                                                                               "text": ""})]
     assert sent.caption == "Foto 1" and data == sample_jpeg()
     assert "empty" in str(error).lower()
+
+
+# --- one budget with the send workers, in Redis ------------------------------------------------------
+def _shared_config(**changes):
+    from tests.conftest import TEST_REDIS_URL
+
+    return TestConfig(REDIS_URL=TEST_REDIS_URL, QUEUE_PREFIX="wadulshared", **changes)
+
+
+def test_bot_and_send_workers_take_from_one_budget(redis_conn):
+    from redis import Redis
+
+    from bot.limits import shared_limits
+    from tests.conftest import TEST_REDIS_URL
+    from workers.ratelimit import RateLimiter
+
+    config = _shared_config(SEND_GLOBAL_BURST=30)
+    worker = RateLimiter(Redis.from_url(TEST_REDIS_URL), config)  # a send worker, another process
+
+    async def run(api, siti, budi):
+        bot = await _bot(api, BotRateLimiter(30, 3, shared=shared_limits(config)))
+        try:
+            started = time.monotonic()
+            for n in range(3):  # the chat's whole burst, taken by the bot
+                await bot.send_message(siti.id, f"bot {n}")
+            held = worker.take(siti.id)  # the worker may not add to it
+            assert held.wait > 0.5 and held.chat
+            assert worker.take(budi.id).wait == 0  # another chat is free
+            await bot.send_message(budi.id, "bot to budi")  # ... until the worker took from it too
+            await bot.send_message(siti.id, "bot 3")  # waits for the chat's next slot, as the worker would
+            return time.monotonic() - started
+        finally:
+            await bot.shutdown()
+
+    with FakeBotAPI(token=TOKEN, rate_limits=True) as api:
+        siti, budi = api.user(), api.user()
+        took = asyncio.run(run(api, siti, budi))
+        assert [c["error_code"] for c in api.calls if c["method"] == "sendMessage"] == [None] * 5
+    assert took >= 1.0
+
+
+def test_a_429_seen_by_the_bot_holds_the_send_workers_for_that_chat(redis_conn):
+    from redis import Redis
+
+    from bot.limits import shared_limits
+    from tests.conftest import TEST_REDIS_URL
+    from workers.ratelimit import RateLimiter
+
+    config = _shared_config()
+    worker = RateLimiter(Redis.from_url(TEST_REDIS_URL), config)
+
+    async def run(api, siti):
+        bot = await _bot(api, BotRateLimiter(30, 3, max_retries=1, shared=shared_limits(config)))
+        try:
+            api.fail_next("sendMessage", error_code=429, retry_after=2)
+            task = asyncio.create_task(bot.send_message(siti.id, "sabar"))
+            await asyncio.sleep(0.5)
+            grant = worker.take(siti.id)  # while the bot waits out the 429
+            await task
+            return grant
+        finally:
+            await bot.shutdown()
+
+    with FakeBotAPI(token=TOKEN) as api:
+        siti = api.user()
+        grant = asyncio.run(run(api, siti))
+    assert grant.chat and 1.0 < grant.wait <= 2.2
+
+
+def test_without_redis_the_bot_paces_itself_and_loses_nothing(caplog):
+    from bot.limits import shared_limits
+
+    config = TestConfig(REDIS_URL="redis://127.0.0.1:9/0", QUEUE_PREFIX="wadulshared")  # nothing listens there
+
+    async def run(api, siti):
+        limiter = BotRateLimiter(30, 3, shared=shared_limits(config))
+        bot = await _bot(api, limiter)
+        try:
+            started = time.monotonic()
+            await asyncio.gather(*(bot.send_message(siti.id, f"m{n}") for n in range(4)))
+            return time.monotonic() - started, limiter
+        finally:
+            await bot.shutdown()
+
+    with FakeBotAPI(token=TOKEN, rate_limits=True) as api:
+        siti = api.user()
+        took, limiter = asyncio.run(run(api, siti))
+        assert sorted(m["text"] for m in api.messages(siti.id)) == ["m0", "m1", "m2", "m3"]
+        assert [c["error_code"] for c in api.calls if c["method"] == "sendMessage"] == [None] * 4
+    assert 0.8 <= took < 4  # the local burst of 3, then one a second
+    assert sum("shared send limit in Redis is unreachable" in r.getMessage() for r in caplog.records) == 1

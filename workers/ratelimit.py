@@ -1,4 +1,8 @@
-"""One rate limit for every worker process together, kept in Redis.
+"""One rate limit for every process using the bot's token together, kept in Redis.
+
+The send workers (RateLimiter, synchronous) and the bot processes (SharedLimits, asyncio,
+used by bot.limits) take from the same buckets under the same keys: Telegram counts what
+the token sends, not which process sent it.
 
 Telegram allows about 30 messages a second over all chats, about one a second to one chat
 (short bursts are tolerated) and 20 a minute to one group. Each limit is a GCRA bucket
@@ -30,8 +34,9 @@ GROUP_BURST = 5
 # Telegram's. (The overall limit has its margin in the setting: 29 of about 30 a second.)
 CHAT_SLACK = 1.25
 
-# KEYS: bucket keys. ARGV: for each key its interval and tolerance in microseconds; an
-# interval of 0 marks a pause key (its value is the moment the pause ends), checked only.
+# KEYS: bucket keys. ARGV: for each key its interval and tolerance in microseconds and the
+# messages taken from it (an album is several; at most the bucket's burst); an interval of 0
+# marks a pause key (its value is the moment the pause ends), checked only.
 # Returns {0, 0} when granted, else {microseconds to wait, index of the key that holds it}.
 _ACQUIRE = """
 local t = redis.call('TIME')
@@ -40,20 +45,21 @@ local wait = 0
 local holder = 0
 local tats = {}
 for i, key in ipairs(KEYS) do
-  local interval = tonumber(ARGV[2 * i - 1])
-  local tolerance = tonumber(ARGV[2 * i])
+  local interval = tonumber(ARGV[3 * i - 2])
+  local tolerance = tonumber(ARGV[3 * i - 1])
+  local cost = tonumber(ARGV[3 * i])
   local tat = tonumber(redis.call('GET', key) or '0')
   if tat < now then tat = now end
   tats[i] = tat
-  local need = tat - tolerance - now
+  local need = tat + (cost - 1) * interval - tolerance - now
   if interval == 0 then need = tat - now end
   if need > wait then wait = need; holder = i end
 end
 if wait > 0 then return {wait, holder} end
 for i, key in ipairs(KEYS) do
-  local interval = tonumber(ARGV[2 * i - 1])
+  local interval = tonumber(ARGV[3 * i - 2])
   if interval > 0 then
-    local tat = tats[i] + interval
+    local tat = tats[i] + interval * tonumber(ARGV[3 * i])
     redis.call('SET', key, tostring(tat), 'PX', math.floor((tat - now) / 1000) + 1000)
   end
 end
@@ -90,23 +96,26 @@ def _bucket(key: str, per_second: float, burst: int, slack: float = 1.0) -> Buck
     return Bucket(key, interval, max(0, burst - 1) * interval)
 
 
-class RateLimiter:
-    """Shared Telegram send limits; `acquire` takes one message or says how long to wait."""
+class Budget:
+    """The buckets and pauses of the shared limit, and the script's arguments for one take."""
 
-    def __init__(self, redis: Redis, config):
-        self.redis = redis
+    def __init__(self, config, overall: bool = True, per_chat: bool = True):
         self.prefix = f"{config.QUEUE_PREFIX}:rl"
         self.global_per_second = config.SEND_GLOBAL_PER_SECOND
         self.global_burst = config.SEND_GLOBAL_BURST
         self.chat_per_second = config.SEND_PER_CHAT_PER_SECOND
         self.group_per_minute = config.SEND_PER_GROUP_PER_MINUTE
-        self._acquire = redis.register_script(_ACQUIRE)
-        self._pause = redis.register_script(_PAUSE)
+        self.overall, self.per_chat = overall, per_chat
 
-    def buckets(self, chat_id: int) -> list[Bucket]:
-        """The buckets one message to chat_id draws from (negative ids are groups and channels)."""
-        found = [_bucket(f"{self.prefix}:global", self.global_per_second, self.global_burst)]
-        if chat_id < 0:
+    def buckets(self, chat_id: int | str | None) -> list[Bucket]:
+        """The buckets one message to chat_id draws from (negative ids and @names are groups
+        and channels; None: a call naming no chat, the overall bucket only)."""
+        found = []
+        if self.overall:
+            found.append(_bucket(f"{self.prefix}:global", self.global_per_second, self.global_burst))
+        if not self.per_chat or chat_id is None:
+            return found
+        if isinstance(chat_id, str) or chat_id < 0:
             burst = min(GROUP_BURST, max(1, self.group_per_minute - 1))
             rate = max(1, self.group_per_minute - burst) / 60.0
             found.append(_bucket(f"{self.prefix}:group:{chat_id}", rate, burst, CHAT_SLACK))
@@ -114,25 +123,69 @@ class RateLimiter:
             found.append(_bucket(f"{self.prefix}:chat:{chat_id}", self.chat_per_second, PRIVATE_BURST, CHAT_SLACK))
         return found
 
+    def script_call(self, chat_id: int | str, cost: int = 1) -> tuple[list[str], list[int], set[int]]:
+        """KEYS and ARGV for _ACQUIRE, and which key indexes (1-based) are the chat's own."""
+        buckets = self.buckets(chat_id)
+        keys = [b.key for b in buckets] + [self.pause_key(None), self.pause_key(chat_id)]
+        args: list[int] = []
+        for b in buckets:
+            burst = b.tolerance_us // b.interval_us + 1 if b.interval_us else 1
+            args += [b.interval_us, b.tolerance_us, max(1, min(cost, burst))]
+        args += [0, 0, 0, 0, 0, 0]
+        own = {len(keys)} | ({len(buckets)} if self.per_chat and chat_id is not None else set())
+        return keys, args, own
+
+    def pause_key(self, chat_id: int | str | None) -> str:
+        return f"{self.prefix}:pause:{'all' if chat_id is None else chat_id}"
+
+
+class RateLimiter:
+    """Shared Telegram send limits for the send workers; `acquire` takes one message or says
+    how long to wait."""
+
+    def __init__(self, redis: Redis, config):
+        self.redis = redis
+        self.budget = Budget(config)
+        self.prefix = self.budget.prefix
+        self._acquire = redis.register_script(_ACQUIRE)
+        self._pause = redis.register_script(_PAUSE)
+
+    def buckets(self, chat_id: int) -> list[Bucket]:
+        return self.budget.buckets(chat_id)
+
     def acquire(self, chat_id: int) -> float:
         """Take one message for chat_id: 0.0 when granted, else seconds to wait (nothing taken)."""
         return self.take(chat_id).wait
 
-    def take(self, chat_id: int) -> Grant:
+    def take(self, chat_id: int, cost: int = 1) -> Grant:
         """Like `acquire`, and says whether the chat's own limit (or pause) is what holds it."""
-        buckets = self.buckets(chat_id)
-        keys = [b.key for b in buckets] + [self._pause_key(None), self._pause_key(chat_id)]
-        args: list[int] = []
-        for b in buckets:
-            args += [b.interval_us, b.tolerance_us]
-        args += [0, 0, 0, 0]
+        keys, args, own = self.budget.script_call(chat_id, cost)
         wait_us, holder = (int(v) for v in self._acquire(keys=keys, args=args))
-        # keys: the global bucket (1), the chat's or group's bucket (2), the pause of all (3), the chat's pause (4)
-        return Grant(wait_us / 1_000_000, chat=holder in (2, 4))
+        return Grant(wait_us / 1_000_000, chat=holder in own)
 
     def pause(self, chat_id: int | None, seconds: float) -> None:
         """Nobody sends to chat_id (None: to anyone) for `seconds` (Telegram's retry_after)."""
-        self._pause(keys=[self._pause_key(chat_id)], args=[int(seconds * 1_000_000)])
+        self._pause(keys=[self.budget.pause_key(chat_id)], args=[int(seconds * 1_000_000)])
 
-    def _pause_key(self, chat_id: int | None) -> str:
-        return f"{self.prefix}:pause:{'all' if chat_id is None else chat_id}"
+
+class SharedLimits:
+    """The same budget for a bot process (asyncio): every message the bot creates takes from
+    the buckets the send workers use. `overall`/`per_chat` False leave those buckets out
+    (BOT_GLOBAL_PER_SECOND=0, BOT_CHAT_BURST=0)."""
+
+    def __init__(self, redis, config, overall: bool = True, per_chat: bool = True):
+        self.redis = redis  # redis.asyncio.Redis
+        self.budget = Budget(config, overall, per_chat)
+        self._acquire = redis.register_script(_ACQUIRE)
+        self._pause = redis.register_script(_PAUSE)
+
+    async def take(self, chat_id: int | str, cost: int = 1) -> Grant:
+        keys, args, own = self.budget.script_call(chat_id, cost)
+        wait_us, holder = (int(v) for v in await self._acquire(keys=keys, args=args))
+        return Grant(wait_us / 1_000_000, chat=holder in own)
+
+    async def pause(self, chat_id: int | str | None, seconds: float) -> None:
+        await self._pause(keys=[self.budget.pause_key(chat_id)], args=[int(seconds * 1_000_000)])
+
+    async def close(self) -> None:
+        await self.redis.aclose()
