@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -115,14 +116,34 @@ def redis_conn():
 
 
 @pytest.fixture
-def run_worker(redis_conn):
-    """Run a real RQ worker in burst mode (scheduler on) over the project's queues."""
-    from rq import SimpleWorker
+def run_worker(redis_conn, request):
+    """Run a real RQ worker in burst mode (scheduler on) over the project's queues.
 
-    def run(with_scheduler: bool = True) -> None:
+    With a live bot in the test (the `bot` fixture), the bot and the sender share each chat's
+    send budget (workers.ratelimit), so a message to a chat the bot just wrote to is put off
+    by a second or two; a burst worker would stop before then. There the worker goes on for
+    send jobs scheduled at most `settle` seconds ahead, as a running worker's scheduler would."""
+    from rq import SimpleWorker
+    from rq.registry import ScheduledJobRegistry
+
+    default_settle = 4.0 if "bot" in request.fixturenames else 0.0
+
+    def run(with_scheduler: bool = True, settle: float | None = None) -> None:
         cfg = runtime.config()
-        worker = SimpleWorker(runtime.queue_names(cfg), connection=runtime.redis())
-        worker.work(burst=True, with_scheduler=with_scheduler, logging_level="WARNING")
+        settle = default_settle if settle is None else settle
+        for _ in range(10):
+            worker = SimpleWorker(runtime.queue_names(cfg), connection=runtime.redis())
+            worker.work(burst=True, with_scheduler=with_scheduler, logging_level="WARNING")
+            if not settle:
+                return
+            registry = ScheduledJobRegistry(runtime.queue_name(cfg, runtime.QUEUE_SEND), connection=runtime.redis())
+            scheduled = registry.get_job_ids(0, 0)  # the earliest (scored by the time it is due)
+            if not scheduled:
+                return
+            first = registry.get_scheduled_time(scheduled[0]).timestamp()
+            if first > time.time() + settle:
+                return
+            time.sleep(max(0.0, first - time.time()) + 0.05)
 
     return run
 
