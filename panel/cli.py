@@ -71,7 +71,7 @@ def seed_demo():
 def create_user(username, role, opd_code, desa_code, full_name, password, language):
     """Create an official's account (scriptable: no prompt when --password or stdin is given)."""
     if password is None:
-        password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else click.prompt(
+        password = sys.stdin.readline().rstrip("\r\n") if not sys.stdin.isatty() else click.prompt(
             "Password", hide_input=True, confirmation_prompt=True)
     try:
         official = auth.create_official(username, role, password, opd_code=opd_code, desa_code=desa_code,
