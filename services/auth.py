@@ -46,13 +46,15 @@ class PasswordRefused(AccountError):
 def check_password(password: str | None, *, username: str = "", full_name: str = "") -> None:
     """Raise PasswordRefused when `password` may not be set for this account."""
     password = password or ""
-    if not _plain(password):  # a pasted line break, NUL, or undecodable bytes from a terminal
+    if not is_plain(password):  # a pasted line break, NUL, or undecodable bytes from a terminal
         raise PasswordRefused("password.unusable_characters")
     if len(password) < PASSWORD_MIN:
         raise PasswordRefused("password.too_short", n=PASSWORD_MIN)
     if len(password) > PASSWORD_MAX:
         raise PasswordRefused("password.too_long", n=PASSWORD_MAX)
     known = _words(username) + _words(full_name) + ["wadul", "ketapang", "diskominfo"]
+    if len(_without(password.lower(), known)) < 4:  # the name with digits or signs around it
+        raise PasswordRefused("password.personal")
     from zxcvbn import zxcvbn  # here, not at import: its word lists cost ~14 MB, needed only here
 
     verdict = zxcvbn(password[:_JUDGED], user_inputs=known)
@@ -77,6 +79,13 @@ def generate_password(*, username: str = "", full_name: str = "") -> str:
             continue
 
 
+def _without(password: str, words: list[str]) -> str:
+    """The letters of `password` left after taking out the known words (longest first)."""
+    for word in sorted(words, key=len, reverse=True):
+        password = password.replace(word, "")
+    return "".join(ch for ch in password if ch.isalpha())
+
+
 def _words(text: str) -> list[str]:
     """The username or name itself and its parts ("putr.staf" -> putr.staf, putr, staf)."""
     text = (text or "").strip().lower()
@@ -84,7 +93,7 @@ def _words(text: str) -> list[str]:
     return ([text] if text else []) + parts
 
 
-def _plain(text: str) -> bool:
+def is_plain(text: str) -> bool:
     """No control characters and no lone surrogates (what a terminal makes of undecodable
     bytes): such text cannot be typed back, and PostgreSQL refuses NUL outright."""
     return not any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text)
@@ -117,7 +126,7 @@ def create_official(username: str, role: str, password: str, *, opd_code: str | 
     if role not in models.ROLES:
         raise AccountError(f"role must be one of: {', '.join(models.ROLES)}")
     full_name = (full_name or "").strip()
-    if len(full_name) > FULL_NAME_MAX or not _plain(full_name):
+    if len(full_name) > FULL_NAME_MAX or not is_plain(full_name):
         raise AccountError(f"name must be at most {FULL_NAME_MAX} characters of plain text")
     check_password(password, username=username, full_name=full_name)
     if Official.select().where(Official.username == username).exists():
@@ -132,13 +141,13 @@ def _office_for(role: str, opd_code: str | None, desa_code: str | None):
     if role in models.OPD_ROLES or (role == models.ROLE_MAIN_ADMIN and opd_code):
         if not opd_code:
             raise AccountError(f"role {role} needs --opd CODE")
-        opd = Opd.get_or_none(Opd.code == opd_code.upper()) if _plain(opd_code) else None
+        opd = Opd.get_or_none(Opd.code == opd_code.upper()) if is_plain(opd_code) else None
         if opd is None:
             raise AccountError(f"no OPD with code {opd_code!r}")
     if role in models.VILLAGE_ROLES:
         if not desa_code:
             raise AccountError(f"role {role} needs --desa KODE (Kemendagri code)")
-        desa = Desa.get_or_none(Desa.code == desa_code) if _plain(desa_code) else None
+        desa = Desa.get_or_none(Desa.code == desa_code) if is_plain(desa_code) else None
         if desa is None:
             raise AccountError(f"no village with code {desa_code!r}; load regions first")
     return opd, desa
