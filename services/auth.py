@@ -14,6 +14,7 @@ import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
 import i18n
 import models
 from models import Desa, Official, Opd
