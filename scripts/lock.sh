@@ -12,5 +12,5 @@ set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 ensure_venv
 uv pip compile requirements.txt --universal --python-version 3.11 --generate-hashes \
-  --custom-compile-command "scripts/lock.sh" --output-file requirements.lock "$@"
+  --custom-compile-command "scripts/lock.sh" --output-file requirements.lock --quiet "$@"
 say "requirements.lock written: commit it with requirements.txt"
