@@ -71,15 +71,24 @@ def _check_url(name: str, raw: str, schemes: tuple[str, ...]) -> str:
     return raw
 
 
+SECRET_KEY_MIN_BYTES = 32  # it signs the panel's session cookies: a short one can be guessed offline
+
+
 def default_secret_key(instance_dir: Path) -> str:
-    """Read the panel's secret key from `instance/secret_key`, creating it on first run."""
+    """Read the panel's secret key from `instance/secret_key`, creating it on first run
+    (64 random characters, owner-only file in an owner-only folder)."""
+    from services.private_files import private_dir, private_file, write_private
+
     path = instance_dir / "secret_key"
+    private_dir(instance_dir)
     if path.exists():
+        private_file(path)
         return path.read_text().strip()
-    instance_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
+    try:
+        write_private(path, key)
+    except FileExistsError:  # another process wrote it first: use theirs
+        return path.read_text().strip()
     return key
 
 
@@ -165,10 +174,18 @@ class Config:
         config = cls(**values)
         if not config.SECRET_KEY:
             config = replace(config, SECRET_KEY=default_secret_key(INSTANCE_DIR))
+            if len(config.SECRET_KEY.encode()) < SECRET_KEY_MIN_BYTES:
+                raise ConfigError(f"{INSTANCE_DIR / 'secret_key'} holds a SECRET_KEY shorter than "
+                                  f"{SECRET_KEY_MIN_BYTES} bytes: delete the file to have a new one generated "
+                                  "(everyone must log in again)")
         return config.validated()
 
     def validated(self) -> "Config":
         """Raise ConfigError for values that cannot work; return self."""
+        if len(self.SECRET_KEY.encode()) < SECRET_KEY_MIN_BYTES:
+            raise ConfigError(f"SECRET_KEY must be at least {SECRET_KEY_MIN_BYTES} bytes (it signs the panel's "
+                              "sessions): leave it unset to have one generated into instance/secret_key, or make one "
+                              "with: python -c 'import secrets; print(secrets.token_urlsafe(48))'")
         _check_url("TELEGRAM_API_URL", self.TELEGRAM_API_URL, ("http", "https"))
         _check_url("REDIS_URL", self.REDIS_URL, ("redis", "rediss", "unix"))
         _check_url("DATABASE_URL", self.DATABASE_URL, ("sqlite", "postgres", "postgresql"))
@@ -259,6 +276,6 @@ class TestConfig(Config):
     TELEGRAM_BOT_TOKEN: str = "123456:TEST-TOKEN"
     DATABASE_URL: str = "sqlite:///:memory:"
     REDIS_URL: str = "redis://127.0.0.1:6379/13"
-    SECRET_KEY: str = "test-secret-key"
+    SECRET_KEY: str = "test-secret-key-for-wadul-tests-only"
     QUEUE_PREFIX: str = "wadultest"
     TESTING: bool = True

@@ -180,7 +180,9 @@ def valid_secret_token(secret: str) -> bool:
 def parse_listen(value: str, default_port: int = 8443) -> tuple[str, int]:
     """"127.0.0.1:8443" / "0.0.0.0" / ":8080" -> (host, port)."""
     host, _, port = (value or "").rpartition(":") if ":" in (value or "") else (value, "", "")
-    host = host.strip("[]") or "0.0.0.0"
+    host = host.strip("[]")
+    if not host:  # ":PORT": the operator asks for all interfaces (the setting's default is 127.0.0.1)
+        host = "0.0.0.0"  # nosec B104  # their explicit choice, see above
     if not port:
         return host, default_port
     if not port.isdigit() or not 0 < int(port) < 65536:
