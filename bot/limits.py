@@ -88,6 +88,7 @@ class BotRateLimiter(BaseRateLimiter):
         self._make_shared = shared
         self.shared = None
         self._shared_down_until = 0.0
+        self._shared_turn = asyncio.Lock()
         self._global = Bucket(global_per_second, max(1.0, global_per_second), clock) if global_per_second else None
         self._chats: dict[int | str, Bucket] = {}
         self._held_until: dict[int | str | None, float] = {}  # after a 429; None = every call
@@ -163,10 +164,17 @@ class BotRateLimiter(BaseRateLimiter):
             return False
         try:
             while True:
-                grant = await self.shared.take(chat, cost)
+                # One taker at a time in this process, first come first served (asyncio's lock
+                # is fair): waiting for the overall bucket happens in that line, so a burst of
+                # callers costs one Redis round trip per message, not one per caller per slot.
+                async with self._shared_turn:
+                    grant = await self.shared.take(chat, cost)
+                    while grant.wait and not grant.chat:
+                        await asyncio.sleep(grant.wait)
+                        grant = await self.shared.take(chat, cost)
                 if not grant.wait:
                     return True
-                await asyncio.sleep(grant.wait)
+                await asyncio.sleep(grant.wait)  # the chat's own limit: wait out of the line
         except (OSError, asyncio.TimeoutError, _redis_errors()) as exc:
             self._shared_failed(exc)
             return False
