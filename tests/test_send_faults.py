@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import models
+from tests.panelkit import app, client  # noqa: F401 - fixtures
 from models import OutboundMessage, utcnow
 from services import outbox, runtime
 from services.tx import transaction
@@ -184,12 +185,31 @@ def test_retry_settings_are_validated():
     from config import Config, ConfigError, TestConfig
 
     assert TestConfig().SEND_RETRY_MAX_AGE_HOURS == 24 and TestConfig().SEND_RETRY_MAX_DELAY_SECONDS == 600
-    assert Config.from_env({"SEND_RETRY_MAX_AGE_HOURS": "0.25", "SECRET_KEY": "x"}).SEND_RETRY_MAX_AGE_HOURS == 0.25
+    assert Config.from_env({"SEND_RETRY_MAX_AGE_HOURS": "0.25", "SECRET_KEY": "k" * 48}).SEND_RETRY_MAX_AGE_HOURS == 0.25
     with pytest.raises(ConfigError, match="SEND_RETRY_MAX_AGE_HOURS must be a number"):
-        Config.from_env({"SEND_RETRY_MAX_AGE_HOURS": "sehari", "SECRET_KEY": "x"})
+        Config.from_env({"SEND_RETRY_MAX_AGE_HOURS": "sehari", "SECRET_KEY": "k" * 48})
     with pytest.raises(ConfigError, match="SEND_RETRY_MAX_AGE_HOURS"):
         TestConfig(SEND_RETRY_MAX_AGE_HOURS=0).validated()
     with pytest.raises(ConfigError, match="SEND_RETRY_SECONDS must not exceed"):
         TestConfig(SEND_RETRY_SECONDS=900, SEND_RETRY_MAX_DELAY_SECONDS=600).validated()
     with pytest.raises(ConfigError, match="SEND_RETRY_MAX_DELAY_SECONDS"):
         TestConfig(SEND_RETRY_MAX_DELAY_SECONDS=0).validated()
+
+
+# --- what the panel shows ----------------------------------------------------------------------------
+def test_the_complaint_page_tells_maybe_delivered_and_retrying_apart(client):
+    from tests.factories import make_complaint
+    from tests.panelkit import logged_in
+
+    logged_in(client, models.ROLE_MAIN_ADMIN, opd="DISKOMINFO")
+    complaint = make_complaint()
+    for state, error in (("maybe_sent", "sent, but no answer from Telegram: ReadTimeout: timed out; not sent again"),
+                         ("pending", "temporary, will retry: 502 Bad Gateway"),
+                         ("sent", "")):
+        OutboundMessage.create(chat_id=4242, text=f"Pesan {state}", complaint=complaint, state=state, last_error=error,
+                               recipient_label="pelapor")
+    html = client.get(f"/admin/complaint/details/?id={complaint.id}").get_data(as_text=True)
+    assert 'data-state="maybe_sent"' in html and "Mungkin terkirim" in html
+    assert "Telegram mungkin sudah menerimanya" in html
+    assert "temporary, will retry: 502 Bad Gateway" in html
+    assert html.count(">Terkirim<") == 1  # only the row Telegram confirmed
