@@ -123,11 +123,12 @@ def run_worker(redis_conn, request):
     With a live bot in the test (the `bot` fixture), the bot and the sender share each chat's
     send budget (workers.ratelimit), so a message to a chat the bot just wrote to is put off
     by a second or two; a burst worker would stop before then. There the worker goes on for
-    send jobs scheduled at most `settle` seconds ahead, as a running worker's scheduler would."""
+    send jobs scheduled at most `settle` seconds ahead (8 with a bot: a chat the bot just wrote
+    to several times is owed a few seconds), as a running worker's scheduler would."""
     from rq import SimpleWorker
     from rq.registry import ScheduledJobRegistry
 
-    default_settle = 4.0 if "bot" in request.fixturenames else 0.0
+    default_settle = 8.0 if "bot" in request.fixturenames else 0.0
 
     def run(with_scheduler: bool = True, settle: float | None = None) -> None:
         cfg = runtime.config()

@@ -17,7 +17,9 @@ Sending twice must be impossible, and a killed worker must lose nothing. The rul
      sender sends only the parts not yet delivered. Nothing is lost.
    - phase "calling": the sender died during a call, and Telegram may have delivered that
      part without anybody seeing the answer. The part is counted as delivered (message id
-     unknown, noted in last_error) and is never sent again; any remaining parts go out.
+     unknown) and is never sent again; any remaining parts go out, and the row ends
+     'maybe_sent' with the reason. A live sender whose request went out whole but got no
+     answer (workers.telegram_api's UNCERTAIN) records the part the same way.
      This is the one case where we choose "maybe lost" over "maybe twice", as the design
      requires; it needs a kill inside a single HTTP round trip.
    - no progress record at all (Redis lost its data): the outcome is unknown, so the row
