@@ -216,5 +216,31 @@ def parse_listen(value: str, default_port: int = 8443) -> tuple[str, int]:
     return host, int(port)
 
 
+# --- ids in buttons ----------------------------------------------------------------------
+MAX_ID = 2**31 - 1   # the database's integer ids (PostgreSQL's serial) end here
+MAX_PAGE = 100_000
+_ID = re.compile(r"[0-9]{1,10}")
+
+
+def parse_id(text: str | None) -> int | None:
+    """A database id from a button's data: ASCII digits within the id range, else None.
+
+    A forged button may carry anything: "99999999999999999999" (out of every integer
+    column's range: an error from the database, not "not found"), "²" or "١٢" (digits to
+    str.isdigit, not all to int()). None makes it answer as for an unknown id."""
+    if not text or not _ID.fullmatch(text):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
+
+
+def parse_index(text: str | None, upper: int = MAX_PAGE) -> int | None:
+    """A small non-negative number (a page, a menu index) up to `upper`, else None."""
+    if not text or not _ID.fullmatch(text):
+        return None
+    value = int(text)
+    return value if value <= upper else None
+
+
 def callback_data_fits(data: str) -> bool:
     return 0 < len(data.encode("utf-8")) <= MAX_CALLBACK_DATA

@@ -1,7 +1,10 @@
 """Who is told about a complaint, and what they read: office notices, reminders, escalations.
 
 Everything here writes outbox rows (services.outbox) inside the caller's transaction; the
-sender job delivers them. An anonymous complaint's texts never name the reporter.
+sender job delivers them. An anonymous complaint's texts never name the reporter, and a
+confidential one reaches only those the panel would show it to (services.access.may_learn_of:
+its office and the main admin, never LEADERSHIP_CHAT_ID): every recipient carries the
+audience it stands for, and `may_hear` filters each list against the complaint.
 """
 from __future__ import annotations
 
@@ -12,9 +15,9 @@ import i18n
 from core import deadlines
 from peewee import JOIN
 
-from models import (OPD_ROLES, ROLE_MAIN_ADMIN, VILLAGE_ROLES, Category, Complaint, Desa, Kecamatan, Official, Opd,
+from models import (OPD_ROLES, ROLE_MAIN_ADMIN, ROLE_OPD_STAFF, VILLAGE_ROLES, Category, Complaint, Desa, Kecamatan, Official, Opd,
                     Photo, StatusChange, without_geometry)
-from services import outbox, runtime, village_desk
+from services import access, outbox, runtime, village_desk
 from services.status_door import format_due
 
 log = logging.getLogger(__name__)
@@ -27,6 +30,12 @@ class Recipient:
     chat_id: int
     lang: str
     label: str
+    audience: access.Audience | None = None  # who the chat stands for (None: nobody, told nothing)
+
+
+def may_hear(recipients: list[Recipient], complaint: Complaint) -> list[Recipient]:
+    """The recipients who may learn of `complaint` (the panel's rule, services.access)."""
+    return [r for r in recipients if access.may_learn_of(r.audience, complaint)]
 
 
 def panel_link(complaint_id: int) -> str:
@@ -42,7 +51,7 @@ def office_recipients(opd_id: int | None, desa_id: int | None) -> list[Recipient
     if opd_id:
         opd = Opd.get_or_none(Opd.id == opd_id)
         if opd is not None and opd.active and opd.telegram_chat_id:
-            found.append(Recipient(opd.telegram_chat_id, default, str(opd)))
+            found.append(Recipient(opd.telegram_chat_id, default, str(opd), access.Audience(ROLE_OPD_STAFF, opd_id)))
         found += _officials((Official.opd == opd_id) & Official.role.in_(OPD_ROLES + (ROLE_MAIN_ADMIN,)))
     elif desa_id:
         found += _officials((Official.desa == desa_id) & Official.role.in_(VILLAGE_ROLES))
@@ -52,7 +61,7 @@ def office_recipients(opd_id: int | None, desa_id: int | None) -> list[Recipient
 def main_admin_recipients() -> list[Recipient]:
     """Main admins with a linked Telegram account and the main-admin office's chat."""
     default = runtime.config().DEFAULT_LANGUAGE
-    found = [Recipient(o.telegram_chat_id, default, str(o))
+    found = [Recipient(o.telegram_chat_id, default, str(o), access.MAIN_ADMIN)
              for o in Opd.select().where(Opd.is_main_admin, Opd.active, Opd.telegram_chat_id.is_null(False))]
     found += _officials(Official.role == ROLE_MAIN_ADMIN)
     return _unique(found)
@@ -65,7 +74,7 @@ def leadership_recipients() -> list[Recipient]:
     if not raw:
         return []
     try:
-        return [Recipient(int(raw), cfg.DEFAULT_LANGUAGE, "leadership")]
+        return [Recipient(int(raw), cfg.DEFAULT_LANGUAGE, "leadership", access.LEADERSHIP)]
     except ValueError:
         log.error("LEADERSHIP_CHAT_ID %r is not a Telegram chat id; leadership messages skipped", raw)
         return []
@@ -73,7 +82,8 @@ def leadership_recipients() -> list[Recipient]:
 
 def _officials(condition) -> list[Recipient]:
     query = Official.select().where(condition, Official.active, Official.telegram_chat_id.is_null(False))
-    return [Recipient(o.telegram_chat_id, o.language, str(o)) for o in query.order_by(Official.id)]
+    return [Recipient(o.telegram_chat_id, o.language, str(o), access.Audience(o.role, o.opd_id, o.desa_id, o.active))
+            for o in query.order_by(Official.id)]
 
 
 def _unique(recipients: list[Recipient]) -> list[Recipient]:
@@ -201,7 +211,7 @@ def write_office_notices(complaint: Complaint, history: StatusChange, forward_no
     photo = first_photo_path(complaint)
     location = (complaint.latitude, complaint.longitude) if complaint.latitude is not None else None
     count = 0
-    for r in office_recipients(complaint.assigned_opd_id, complaint.assigned_desa_id):
+    for r in may_hear(office_recipients(complaint.assigned_opd_id, complaint.assigned_desa_id), complaint):
         # A village's officials act from the chat (#WadulKades): the notice carries the buttons.
         markup = village_desk.notice_markup(complaint, history.id, r.lang) if complaint.assigned_desa_id else None
         row = outbox.add_message(
@@ -234,7 +244,7 @@ def write_reminder(complaint: Complaint, phase: str, due, now, mark_key: str,
     """Remind the office of a deadline coming up; one row per chat, deduplicated by the mark."""
     book = book or RecipientBook()
     count = 0
-    for r in book.office(complaint.assigned_opd_id, complaint.assigned_desa_id):
+    for r in may_hear(book.office(complaint.assigned_opd_id, complaint.assigned_desa_id), complaint):
         markup = village_desk.open_markup(complaint, r.lang) if complaint.assigned_desa_id else None
         row = outbox.add_message(r.chat_id, reminder_text(complaint, phase, due, now, r.lang), kind="reminder",
                                  complaint=complaint, recipient_label=r.label[:120], reply_markup=markup,
@@ -252,7 +262,7 @@ def write_escalation(complaint: Complaint, phase: str, due, now, mark_key: str,
               (book.escalation(), False, "escalation"))
     told: set[int] = set()
     for recipients, to_office, kind in groups:
-        for r in recipients:
+        for r in may_hear(recipients, complaint):  # a confidential one: never the leadership chat
             if r.chat_id in told:
                 continue
             told.add(r.chat_id)
