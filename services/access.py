@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from peewee import Expression, Value
 
+import i18n
 from core import status as st
 from models import (
     ROLE_MAIN_ADMIN, ROLE_OPD_ADMIN, ROLE_OVERSIGHT, ROLE_VILLAGE_HEAD, OPD_ROLES, VILLAGE_ROLES,
@@ -138,11 +139,28 @@ def allowed_actions(official: Official | None, complaint: Complaint) -> list[str
     return allowed + [NOTE]
 
 
-def shows_reporter(official: Official | None, complaint: Complaint) -> bool:
-    """Whether the reporter's identity may be shown: anonymous ones only to the main admin."""
+def shows_reporter(official: Official | Audience | None, complaint: Complaint) -> bool:
+    """THE anonymity rule: whether the reporter's identity may be shown to `official` (a panel
+    user, or the audience of a message). An anonymous complaint's reporter, a resident or the
+    village official who filed it, is named only to the main admin; the panel's reporter box,
+    list and export, the history's actor (`history_actor`) and every notice read this."""
     if official is None or not official.active:
         return False
     return not complaint.is_anonymous or official.role == ROLE_MAIN_ADMIN
+
+
+def is_reporters_act(entry) -> bool:
+    """A history entry made by the reporter's side: filing (by a resident or a village
+    official for the village), confirming, reopening, adding information."""
+    return entry.actor_reporter_id is not None
+
+
+def history_actor(official: Official | Audience | None, complaint: Complaint, entry) -> str:
+    """Who made a history entry, as `official` may read it: the reporter's own acts on an
+    anonymous complaint say "Pelapor (anonim)" to everyone the reporter is hidden from."""
+    if is_reporters_act(entry) and not shows_reporter(official, complaint):
+        return i18n.t("actor.reporter_anonymous")
+    return entry.actor_label
 
 
 def is_main_admin(official: Official | None) -> bool:

@@ -162,9 +162,10 @@ def category_text(complaint: Complaint, lang: str) -> str:
     return outbox.escape(complaint.category.name(lang))
 
 
-def reporter_line(complaint: Complaint, lang: str) -> str:
-    """Who reported it; withheld for anonymous complaints."""
-    if complaint.is_anonymous:
+def reporter_line(complaint: Complaint, lang: str, audience=None) -> str:
+    """Who reported it, as `audience` (an access.Audience or Official; None: anyone) may read
+    it: the anonymity rule of services.access.shows_reporter."""
+    if complaint.is_anonymous and not (audience is not None and access.shows_reporter(audience, complaint)):
         return i18n.t("worker.notice.anonymous", lang)
     if complaint.filed_by_official is not None:
         return i18n.t("worker.notice.village_head", lang, reporter=outbox.escape(str(complaint.filed_by_official)))
@@ -191,13 +192,13 @@ def office_summary(complaint: Complaint, lang: str) -> list[str]:
 
 
 # --- notices to the office -----------------------------------------------------------------------
-def notice_text(complaint: Complaint, lang: str, forward_note: str | None = None) -> str:
+def notice_text(complaint: Complaint, lang: str, forward_note: str | None = None, audience=None) -> str:
     """The office's notice; `forward_note` (None: a new complaint) marks a disposisi."""
     office = outbox.escape(complaint.office_name)
     key = "worker.notice.assigned" if forward_note is None else "worker.notice.forwarded"
     lines = [i18n.t(key, lang, code=complaint.tracking_code, office=office), ""]
     lines += office_summary(complaint, lang)
-    lines.append(reporter_line(complaint, lang))
+    lines.append(reporter_line(complaint, lang, audience))
     lines += ["", f"<i>{short_description(complaint)}</i>", ""]
     if forward_note:
         lines += [i18n.t("worker.notice.forward_note", lang, note=outbox.escape(forward_note[:500])), ""]
@@ -215,7 +216,7 @@ def write_office_notices(complaint: Complaint, history: StatusChange, forward_no
         # A village's officials act from the chat (#WadulKades): the notice carries the buttons.
         markup = village_desk.notice_markup(complaint, history.id, r.lang) if complaint.assigned_desa_id else None
         row = outbox.add_message(
-            r.chat_id, notice_text(complaint, r.lang, forward_note), kind="notice", complaint=complaint,
+            r.chat_id, notice_text(complaint, r.lang, forward_note, r.audience), kind="notice", complaint=complaint,
             recipient_label=r.label[:120], photo_path=photo, location=location, reply_markup=markup,
             dedupe_key=f"notice:{history.id}:{r.chat_id}")
         count += row is not None
