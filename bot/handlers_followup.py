@@ -60,7 +60,8 @@ async def on_status_button(turn: Turn, value: str) -> None:
     """"st:<id>": open (or refresh) one complaint from the list."""
     complaint_id = rules.parse_id(value)
     complaint = Complaint.get_or_none(Complaint.id == complaint_id) if complaint_id else None
-    await show_complaint(turn, complaint, complaint.tracking_code if complaint else "?")
+    # "?" in the not-found answer: a forged id must not reveal another person's tracking code.
+    await show_complaint(turn, complaint, "?")
 
 
 async def on_page_button(turn: Turn, value: str) -> None:
