@@ -15,8 +15,8 @@ import i18n
 from core import deadlines
 from peewee import JOIN
 
-from models import (OPD_ROLES, ROLE_MAIN_ADMIN, ROLE_OPD_STAFF, VILLAGE_ROLES, Category, Complaint, Desa, Kecamatan, Official, Opd,
-                    Photo, StatusChange, without_geometry)
+from models import (OPD_ROLES, ROLE_MAIN_ADMIN, ROLE_OPD_STAFF, VILLAGE_ROLES, Category, Complaint, Desa, Kecamatan,
+                    Official, Opd, Photo, StatusChange, without_geometry)
 from services import access, outbox, runtime, village_desk
 from services.status_door import format_due
 
