@@ -15,7 +15,7 @@ import zlib
 import pytest
 from PIL import Image
 
-from conftest import TEST_TOKEN
+from config import TestConfig
 from models import Complaint, Draft, OutboundMessage, Photo, StatusChange
 from sandbox.botapi import sample_jpeg
 from sandbox.botapi_state import public_view
@@ -25,6 +25,7 @@ from tests.workerkit import wait_until
 
 pytest_plugins = ("tests.botfixtures",)  # the `bot` fixture
 
+TEST_TOKEN = TestConfig.TELEGRAM_BOT_TOKEN
 HUGE = "9" * 20             # beyond every integer column
 TOO_LONG_FOR_INT = "4294967296"
 ERROR_TEXT = "ada gangguan"  # bot.error: what an exception would make the bot say
