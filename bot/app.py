@@ -67,7 +67,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         self._redis = None
         self._prefix = ""
         self.limiter = limiter or flood.PersonLimiter(0, 0)
-        self.bot = None  # set by build_application: to tell a flooder to slow down
+        self.bot = self.config = None  # set by build_application: to tell a flooder to slow down
         self._side_tasks: set[asyncio.Task] = set()
 
     def share_across_processes(self, redis_url: str, prefix: str) -> None:
@@ -128,7 +128,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
             return
         jobs = [flood.answer_dropped(self.bot, update)] if update.callback_query is not None else []
         if tell:
-            jobs.append(flood.slow_down(self.bot, update))
+            jobs.append(flood.slow_down(self.bot, update, self.config))
         for job in jobs:
             task = asyncio.create_task(job)
             self._side_tasks.add(task)
@@ -198,7 +198,7 @@ def build_application(config: Config) -> Application:
         .post_init(on_startup)
         .build()
     )
-    processor.bot = application.bot
+    processor.bot, processor.config = application.bot, config
     application.bot_data["config"] = config  # handlers read settings from here (Turn.config)
     register_handlers(application)
     return application

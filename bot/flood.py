@@ -109,12 +109,20 @@ class PersonLimiter:
             del self._people[key]
 
 
-async def slow_down(bot, update) -> None:
-    """Tell the person, politely and once, that the bot is skipping their messages for a moment."""
+async def slow_down(bot, update, config=None) -> None:
+    """Tell the person, politely and once, that the bot is skipping their messages for a moment
+    (in the language they chose in the bot, else their Telegram's)."""
     from telegram.error import TelegramError
+
+    from bot.common import database_work, language_of
 
     user, chat = update.effective_user, update.effective_chat
     lang = i18n.normalize_lang(user.language_code if user is not None else None)
+    try:
+        if user is not None:
+            lang = await database_work(config, language_of, user)
+    except Exception as exc:  # the database may be what is overwhelmed: Telegram's language will do
+        log.info("language of %s not read: %s", user.id if user else None, exc)
     try:
         if chat is not None and chat.type == "private":
             await bot.send_message(chat.id, i18n.t("bot.flood.slow_down", lang, seconds=int(NOTICE_EVERY)))

@@ -107,3 +107,19 @@ def test_an_album_sent_in_a_flood_keeps_its_photos(telegram, botapi):
     finally:
         driver.stop()
     assert len(Draft.get(Draft.telegram_user_id == siti.id).data["photos"]) == 5
+
+
+def test_the_slow_down_message_is_in_the_language_chosen_in_the_bot(telegram, botapi):
+    driver = BotDriver(telegram.with_(BOT_PERSON_BURST=5, BOT_PERSON_PER_MINUTE=5)).start()
+    try:
+        john = Person(botapi, first_name="John", language_code="id")  # an Indonesian phone...
+        john.say("/bahasa", expect="Pilih bahasa")
+        john.press_and_wait_edit("lang:en", lambda m: "English" in m.get("text", ""))  # ...English chosen
+        for n in range(12):
+            botapi.send_text(john.user, f"hello {n}")
+        john.wait("too fast")
+        time.sleep(1)
+    finally:
+        driver.stop()
+    assert sum("too fast" in t for t in john.texts()) == 1
+    assert not any(SLOW_DOWN in t for t in john.texts())
