@@ -108,10 +108,14 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
             return
         line = self._lines[key] = deque()
         try:
-            await self._run(update, key, coroutine)
-            while line:
+            while True:
+                try:
+                    await self._run(update, key, coroutine)
+                except Exception:  # PTB handles handler errors itself; this is ours: the line goes on
+                    log.exception("update %s of user %s failed outside its handlers", update.update_id, key)
+                if not line:
+                    break
                 update, coroutine = line.popleft()
-                await self._run(update, key, coroutine)
         finally:
             del self._lines[key]  # no await since the last check: nothing was added meanwhile
             for _, left in line:  # cancelled (shutdown): what was never started is let go
