@@ -128,6 +128,9 @@ class Config:
     # The bot's own pacing of new messages (bot/limits.py); Telegram's 429 answers are obeyed anyway
     BOT_GLOBAL_PER_SECOND: int = 30          # per bot process; Telegram's ~30/s; 0 = no overall pacing
     BOT_CHAT_BURST: int = 10                 # messages at once to one private chat, then 1/s; 0 = none
+    # Incoming updates one person may have handled (bot/flood.py); beyond, dropped, with one slow-down notice
+    BOT_PERSON_PER_MINUTE: int = 40          # sustained; 0 = no limit
+    BOT_PERSON_BURST: int = 20               # at once (a whole complaint is about a dozen updates)
     # Delivery
     SEND_GLOBAL_PER_SECOND: int = 29         # granted exactly, all workers together: under Telegram's ~30/s
     SEND_GLOBAL_BURST: int = 3               # at most this many at once when senders catch up
@@ -194,7 +197,7 @@ class Config:
                      "MAX_PHOTOS"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1")
-        for name in ("BOT_GLOBAL_PER_SECOND", "BOT_CHAT_BURST"):
+        for name in ("BOT_GLOBAL_PER_SECOND", "BOT_CHAT_BURST", "BOT_PERSON_PER_MINUTE", "BOT_PERSON_BURST"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be 0 (off) or more")
         _check_timezone(self.TIMEZONE)
