@@ -29,7 +29,7 @@ TOKEN = "7012345678:AAHsecret-Sekali_jangan-dicatat0123"
 
 def env_for(config, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WADUL_"))}
-    env.update(config_env(config), PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1", SECRET_KEY="test-secret-key-1234",
+    env.update(config_env(config), PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1", SECRET_KEY="test-secret-key-for-logsafe-0123456789abcdef",
                **extra)
     return env
 
