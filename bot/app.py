@@ -1,8 +1,10 @@
 """Building the bot: the python-telegram-bot Application with Wadul's handlers.
 
 Updates of different people are handled concurrently, one person's strictly in order
-(`PerUserUpdateProcessor`). A gate in front of every handler records each update per user
-so a redelivered one is dropped. New messages are paced by bot.limits.BotRateLimiter
+(`PerUserUpdateProcessor`). A gate in front of every handler drops an update already handled
+for that user; the update counts as handled once its effect is stored (bot.drafts), and
+Telegram is told it was received only after that (bot.delivery). A handler that fails gets
+one answer to the person (`on_error`), and the update stays unrecorded. New messages are paced by bot.limits.BotRateLimiter
 (BOT_GLOBAL_PER_SECOND, BOT_CHAT_BURST), which also waits out a 429's retry_after. HTTP goes
 through aiohttp (bot.http.AiohttpRequest): httpx's connection pool cost the bot about half its
 time under load. Nothing here runs at import time.
@@ -22,8 +24,11 @@ from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerSto
                           TypeHandler, filters)
 
 import i18n
+from peewee import DatabaseError, InterfaceError
+
 from bot import drafts, router
 from bot.common import Turn, database_work, language_of, turn_of
+from bot.delivery import ConfirmingBot, ConfirmingQueue, Deliveries, ReportsHandled
 from bot.http import AiohttpRequest
 from bot.limits import BotRateLimiter
 from config import Config
@@ -141,19 +146,32 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
             await self._redis.aclose()
 
 
+class ConfirmingUpdateProcessor(ReportsHandled, PerUserUpdateProcessor):
+    """PerUserUpdateProcessor that reports each finished update to bot.delivery."""
+
+
 def build_application(config: Config) -> Application:
-    """The bot, pointed at config.TELEGRAM_API_URL, with every handler registered."""
+    """The bot, pointed at config.TELEGRAM_API_URL, with every handler registered.
+
+    Its bot and update queue confirm an update to Telegram only once it is handled, in
+    polling and webhook mode alike (bot.delivery)."""
     api = config.TELEGRAM_API_URL.rstrip("/")
+    deliveries = Deliveries()
+    bot = ConfirmingBot(
+        config.TELEGRAM_BOT_TOKEN, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot",
+        request=AiohttpRequest(connection_pool_size=MAX_CONCURRENT_UPDATES),
+        get_updates_request=AiohttpRequest(connection_pool_size=1),
+        defaults=Defaults(parse_mode=ParseMode.HTML),
+        rate_limiter=BotRateLimiter(config.BOT_GLOBAL_PER_SECOND, config.BOT_CHAT_BURST, max_retries=3),
+        deliveries=deliveries,
+    )
+    processor = ConfirmingUpdateProcessor()
+    processor.deliveries = deliveries
     application = (
         ApplicationBuilder()
-        .token(config.TELEGRAM_BOT_TOKEN)
-        .base_url(f"{api}/bot")
-        .base_file_url(f"{api}/file/bot")
-        .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .concurrent_updates(PerUserUpdateProcessor())
-        .request(AiohttpRequest(connection_pool_size=MAX_CONCURRENT_UPDATES))
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
-        .rate_limiter(BotRateLimiter(config.BOT_GLOBAL_PER_SECOND, config.BOT_CHAT_BURST, max_retries=3))
+        .bot(bot)
+        .update_queue(ConfirmingQueue(deliveries))
+        .concurrent_updates(processor)
         .post_init(on_startup)
         .build()
     )
@@ -174,13 +192,15 @@ def turn_handler(action: Callable[[Turn], Awaitable[None]]):
 
 
 def register_handlers(application: Application) -> None:
-    """The gate first (group -1), then commands, buttons and messages (group 0), one error handler."""
+    """The gate first (group -1), then commands, buttons and messages (group 0), the record
+    of a handled update (group 1), one error handler."""
     application.add_handler(TypeHandler(Update, gate), group=-1)
     private = filters.ChatType.PRIVATE
     for name, action in router.COMMANDS.items():
         application.add_handler(CommandHandler(name, turn_handler(action), filters=private))
     application.add_handler(CallbackQueryHandler(turn_handler(router.on_callback)))
     application.add_handler(MessageHandler(private & filters.UpdateType.MESSAGE, turn_handler(router.on_message)))
+    application.add_handler(TypeHandler(Update, handled), group=1)
     application.add_error_handler(on_error)
 
 
@@ -190,8 +210,9 @@ async def gate(update: Update, context) -> None:
     if user is None or (update.message is not None and chat is not None and chat.type != ChatType.PRIVATE):
         raise ApplicationHandlerStop
     private_chat = chat.id if chat is not None and chat.type == ChatType.PRIVATE else user.id
-    # Two round trips: on PostgreSQL in a worker thread while the loop serves other people.
-    draft = await database_work(context.bot_data.get("config"), drafts.claim_update, user.id, private_chat,
+    # One or two round trips: on PostgreSQL in a worker thread while the loop serves other people.
+    # Nothing is recorded yet: the update id is stored with the update's effect (bot.drafts).
+    draft = await database_work(context.bot_data.get("config"), drafts.open_update, user.id, private_chat,
                                 update.update_id, SEEN_ONCE.get())
     if draft is None:
         log.info("update %s of user %s was already handled; dropped", update.update_id, user.id)
@@ -199,21 +220,44 @@ async def gate(update: Update, context) -> None:
     context.wadul_draft = draft  # the handlers' turn_of reads it instead of loading it again
 
 
+async def handled(update: Update, context) -> None:
+    """After the handlers (not after a failure): record the update as handled if no step
+    write did already."""
+    draft = getattr(context, "wadul_draft", None)
+    if draft is not None and getattr(draft, "pending_update_id", None) is not None:
+        await database_work(context.bot_data.get("config"), drafts.mark_handled, draft)
+
+
 async def on_error(update: object, context) -> None:
-    """Log with context; tell the person something went wrong (their draft is already saved)."""
+    """Log with context; tell the person once, and stop this update's other handlers.
+
+    The update is not recorded as handled. When the database failed (down, restarting), the
+    person is told that their last message was not stored and to send it again: a database
+    connection that broke is replaced by the next statement (models.ReconnectingPostgresqlDatabase)."""
     user_id = update.effective_user.id if isinstance(update, Update) and update.effective_user else None
-    log.error("error handling update %s (user %s)", getattr(update, "update_id", None), user_id,
-              exc_info=context.error)
+    error = context.error
+    if isinstance(error, (DatabaseError, InterfaceError)):
+        log.error("database error handling update %s (user %s): %s: %s; the person is asked to send it again",
+                  getattr(update, "update_id", None), user_id, type(error).__name__, str(error).strip()[:300])
+    else:
+        log.error("error handling update %s (user %s)", getattr(update, "update_id", None), user_id,
+                  exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None or update.effective_user is None:
-        return
+        raise ApplicationHandlerStop
+    draft = getattr(context, "wadul_draft", None)
+    if draft is not None and getattr(draft, "chosen_language", None):
+        lang = i18n.normalize_lang(draft.chosen_language)
+    else:
+        try:
+            lang = language_of(update.effective_user)
+        except Exception:  # the database may be what failed
+            lang = i18n.normalize_lang(update.effective_user.language_code)
+    key = "bot.error_unsaved" if isinstance(error, (DatabaseError, InterfaceError)) else "bot.error"
     try:
-        lang = language_of(update.effective_user)
-    except Exception:  # the database may be what failed
-        lang = i18n.normalize_lang(update.effective_user.language_code)
-    try:
-        await context.bot.send_message(update.effective_chat.id, i18n.t("bot.error", lang))
+        await context.bot.send_message(update.effective_chat.id, i18n.t(key, lang))
     except TelegramError as exc:
         log.warning("could not tell user %s about the error: %s", user_id, exc)
+    raise ApplicationHandlerStop  # one answer per update: no later group runs after a failure
 
 
 async def on_startup(application: Application) -> None:

@@ -11,7 +11,7 @@ def test_prepared_sql_is_what_peewee_builds_for_the_same_values(db):
     cases = [
         (drafts._READ, (700_000_123,)),
         (drafts._CLAIM, (100_000_777, 700_000_123, now, 42, 100_000_776)),
-        (drafts._SAVE, ("photos", {"description": "Jalan 'rusak'", "photos": [{"path": "a.jpg"}]}, now, 42)),
+        (drafts._SAVE, ("photos", {"description": "Jalan 'rusak'", "photos": [{"path": "a.jpg"}]}, now, 100_000_777, 42)),
     ]
     for prepared, values in cases:
         assert prepared._compile()[0] is not None, "the draft queries must be mappable"
