@@ -39,6 +39,8 @@ MAX_CONCURRENT_UPDATES = 64
 # the gate then records it even when a later update of the same person was handled first.
 SEEN_ONCE = contextvars.ContextVar("wadul_update_seen_once", default=False)
 UPDATE_MEMORY_SECONDS = 24 * 3600  # Telegram keeps an undelivered update at most 24 hours
+PERSON_LEASE = 10                  # seconds a person's Redis lock outlives a killed process
+BUSY, DONE = b"busy", b"done"     # an update id's state in Redis (several webhook processes)
 ALLOWED_UPDATES = ["message", "callback_query"]
 MENU_COMMANDS = (("start", "bot.cmd.start"), ("lapor", "bot.cmd.file"), ("aduanku", "bot.cmd.mine"),
                  ("kontak", "bot.cmd.contacts"), ("batal", "bot.cmd.cancel"), ("bantuan", "bot.cmd.help"),
@@ -69,7 +71,11 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         Telegram hands the next update to whichever process the proxy picks as soon as the
         previous one was acknowledged, so one person's album lands on several processes at
         once: without this, two processes would save the same draft over each other, and an
-        update overtaken by its successor would look like a redelivery and be dropped."""
+        update overtaken by its successor would look like a redelivery and be dropped.
+
+        An update id is "busy" in Redis while handled and "done" afterwards: one still "busy"
+        when its person's lock is free again was begun by a process that was killed, and the
+        redelivery Telegram makes (bot.delivery answers only after handling) is handled."""
         from redis import asyncio as aioredis
 
         self._redis = aioredis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=2)
@@ -105,11 +111,18 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
     async def _across_processes(self, update: Update, key: int, coroutine: Awaitable) -> None:
         from redis.exceptions import RedisError
 
-        lock = self._redis.lock(f"{self._prefix}:bot:person:{key}", timeout=120, blocking_timeout=60)
+        # A short lease kept alive while the update runs: a killed process's lock frees itself
+        # in PERSON_LEASE seconds, not minutes (its person's next updates wait that long).
+        lock = self._redis.lock(f"{self._prefix}:bot:person:{key}", timeout=PERSON_LEASE, blocking_timeout=60)
+        seen = f"{self._prefix}:bot:update:{update.update_id}"
         try:
-            first = await self._redis.set(f"{self._prefix}:bot:update:{update.update_id}", 1, nx=True,
-                                          ex=UPDATE_MEMORY_SECONDS)
             locked = await lock.acquire()
+            first = await self._redis.set(seen, BUSY, nx=True, ex=UPDATE_MEMORY_SECONDS)
+            if not first and locked and await self._redis.get(seen) == BUSY:
+                # Begun but never finished, and this person's lock is ours: the process that
+                # began it died (kill -9), and Telegram delivers it again. Handle it.
+                log.warning("update %s was begun by a bot process that stopped; handled again", update.update_id)
+                first = True
         except RedisError as exc:  # Redis away: this process's order and the database's memory still hold
             log.warning("Redis unavailable for update %s (%s); handled with this process's order only",
                         update.update_id, exc)
@@ -121,11 +134,31 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
             await self._release(lock, locked)
             return
         token = SEEN_ONCE.set(True)
+        lease = asyncio.create_task(self._keep_lease(lock)) if locked else None
         try:
             await coroutine
+            try:
+                await self._redis.set(seen, DONE, ex=UPDATE_MEMORY_SECONDS)
+            except RedisError as exc:
+                log.warning("update %s not marked done in Redis: %s", update.update_id, exc)
         finally:
             SEEN_ONCE.reset(token)
+            if lease is not None:
+                lease.cancel()
             await self._release(lock, locked)
+
+    @staticmethod
+    async def _keep_lease(lock) -> None:
+        """Renew the person's lock while their update runs (cancelled when it is done)."""
+        from redis.exceptions import LockError, RedisError
+
+        while True:
+            await asyncio.sleep(PERSON_LEASE / 3)
+            try:
+                await lock.extend(PERSON_LEASE, replace_ttl=True)
+            except (LockError, RedisError) as exc:
+                log.warning("could not renew a person's lock: %s", exc)
+                return
 
     @staticmethod
     async def _release(lock, locked: bool) -> None:
@@ -134,7 +167,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         if locked:
             try:
                 await lock.release()
-            except (LockError, RedisError) as exc:  # expired (a 2-minute update) or Redis away
+            except (LockError, RedisError) as exc:  # expired (renewal failed) or Redis away
                 log.warning("could not release a person's lock: %s", exc)
 
     async def initialize(self) -> None:

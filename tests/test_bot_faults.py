@@ -235,3 +235,38 @@ def test_a_full_media_disk_keeps_the_photos_already_stored_and_says_how_many(tel
     finally:
         driver.stop()
         models.db.close()
+
+
+def test_an_album_keeps_every_photo_when_a_webhook_bot_is_killed_while_it_arrives(telegram, botapi, tmp_path):
+    """Webhook mode: the HTTP answer (Telegram's confirmation) follows handling, so the photo
+    being handled when the process is killed is delivered again (Telegram retries) to the
+    restarted process, whose Redis memory says "begun, never finished": all five are kept."""
+    from tests.botdriver import free_port
+    from tests.test_bot_webhook_pair import _wait_port
+
+    botapi.webhook_retry_delays = (0.2, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0)  # Telegram retries for longer still
+    port = free_port()
+    env = bot_env(TELEGRAM_BOT_TOKEN=telegram.TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL=botapi.url,
+                  DATABASE_URL=telegram.DATABASE_URL, REDIS_URL=telegram.REDIS_URL, MEDIA_DIR=telegram.MEDIA_DIR,
+                  QUEUE_PREFIX=telegram.QUEUE_PREFIX)
+    command = [sys.executable, "-m", "bench.intake_bots", "wadul", "--webhook-port", str(port)]
+    log_path = tmp_path / "bot.log"
+
+    def start():
+        with open(log_path, "ab") as log:
+            running["process"] = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        _wait_port(port)
+
+    running: dict = {}
+    start()
+    try:
+        siti = Person(botapi, first_name="Siti", timeout=30)
+        to_photo_step(siti)
+        album_through_kill(siti, start, lambda: kill9(running["process"]), album_photos(seed=5), "album-w", 1)
+        assert photo_count_shown(siti) == ALBUM, log_path.read_text()[-3000:]
+        assert len(Draft.get(Draft.telegram_user_id == siti.id).data["photos"]) == ALBUM
+        finish_filing(siti)
+        assert summary_photo_count(siti) == ALBUM
+    finally:
+        running["process"].send_signal(signal.SIGTERM)
+        running["process"].wait(30)
