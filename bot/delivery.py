@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from datetime import timedelta
 
 from telegram import Update
 from telegram.ext import ExtBot
@@ -93,7 +94,7 @@ class ConfirmingBot(ExtBot):
 
     async def get_updates(self, offset: int | None = None, *args, **kwargs):
         if offset:
-            stopping = kwargs.get("timeout") == 0  # PTB's last call at a clean stop
+            stopping = _seconds(kwargs.get("timeout")) == 0  # PTB's last call at a clean stop (no long poll)
             while not await self._deliveries.wait_below(offset, STOP_WAIT if stopping else RECHECK):
                 left = self._deliveries.pending_below(offset)
                 if stopping:
@@ -106,6 +107,11 @@ class ConfirmingBot(ExtBot):
         for update in updates:
             self._deliveries.received(update.update_id)
         return updates
+
+
+def _seconds(value) -> float | None:
+    """PTB passes timeouts as seconds or as a timedelta."""
+    return value.total_seconds() if isinstance(value, timedelta) else value
 
 
 class ConfirmingQueue(asyncio.Queue):

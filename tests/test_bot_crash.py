@@ -270,3 +270,35 @@ def test_an_album_keeps_every_photo_when_a_webhook_bot_is_killed_while_it_arrive
     finally:
         running["process"].send_signal(signal.SIGTERM)
         running["process"].wait(30)
+
+
+# --- what polling confirms (bot.delivery) ------------------------------------------------------
+async def test_polling_confirms_an_update_only_once_it_is_handled(botapi, monkeypatch):
+    """Over HTTP to the fake Bot API, which forgets an update only when an offset passes it."""
+    import asyncio
+    from datetime import timedelta
+
+    from bot import delivery
+    from tests.conftest import TEST_TOKEN
+
+    monkeypatch.setattr(delivery, "STOP_WAIT", 0.3)  # the clean stop's patience, shortened
+    deliveries = delivery.Deliveries()
+    bot = delivery.ConfirmingBot(TEST_TOKEN, base_url=f"{botapi.url}/bot", deliveries=deliveries)
+    siti = botapi.user(first_name="Siti")
+    first, second = botapi.send_text(siti, "satu"), botapi.send_text(siti, "dua")
+    from telegram import Bot
+
+    observer = Bot(TEST_TOKEN, base_url=f"{botapi.url}/bot")  # sees what Telegram still holds
+    async with bot, observer:
+        assert [u.update_id for u in await bot.get_updates(timeout=0)] == [first, second]
+        deliveries.handled(first)
+        # The next long poll would confirm both: it waits while the second is being handled.
+        poll = asyncio.ensure_future(bot.get_updates(offset=second + 1, timeout=1))
+        await asyncio.sleep(0.5)
+        assert not poll.done()
+        # PTB's last call at a clean stop gives up after STOP_WAIT and confirms nothing.
+        assert await bot.get_updates(offset=second + 1, timeout=timedelta(0)) == ()
+        assert [u.update_id for u in await observer.get_updates(timeout=0)] == [first, second]  # still held
+        deliveries.handled(second)
+        assert await asyncio.wait_for(poll, 5) == ()
+        assert await observer.get_updates(timeout=0) == ()  # now Telegram has forgotten both
