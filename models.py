@@ -464,7 +464,9 @@ def make_database(url: str):
             autoconnect=True,
         )
     if url.split("://", 1)[0] in ("postgres", "postgresql"):
-        return ReconnectingPostgresqlDatabase(autoconnect=True, **parse_url(url))
+        # A server that does not answer at all (a network cut, not a refused port) must not
+        # hold a thread, or the bot's event loop, for minutes: give up connecting after 5 s.
+        return ReconnectingPostgresqlDatabase(autoconnect=True, **{"connect_timeout": 5, **parse_url(url)})
     return url_connect(url, autoconnect=True)
 
 

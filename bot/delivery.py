@@ -59,6 +59,9 @@ class Deliveries:
         if self._changed is not None:
             self._changed.set()
 
+    def is_pending(self, update_id: int) -> bool:
+        return update_id in self._pending
+
     def pending_below(self, offset: int) -> list[int]:
         return sorted(i for i in self._pending if i < offset)
 
@@ -123,7 +126,7 @@ class ConfirmingQueue(asyncio.Queue):
         self._deliveries = deliveries
 
     async def put(self, item) -> None:
-        if not isinstance(item, Update) or item.update_id in self._deliveries._pending:
+        if not isinstance(item, Update) or self._deliveries.is_pending(item.update_id):
             await super().put(item)  # polling (already counted) or PTB's stop signal
             return
         self._deliveries.received(item.update_id)
