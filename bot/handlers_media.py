@@ -69,7 +69,8 @@ async def on_photo(turn: Turn) -> None:
 
 
 async def _download(turn: Turn, incoming: IncomingPhoto, count: int) -> media.SavedPhoto | None:
-    """The stored photo, or None after telling the person why it could not be kept.
+    """The stored photo, or None after telling the person why it could not be kept (quoting
+    the photo, so they see which one of an album it was).
 
     MEDIA_DIR failing (full, read-only) is ours, not theirs: asking them to send it again
     cannot help, so they are told the photo is not in the complaint and how many are; the
@@ -80,13 +81,13 @@ async def _download(turn: Turn, incoming: IncomingPhoto, count: int) -> media.Sa
                                           folder=turn.draft.token)
     except media.StorageError as exc:
         log.error("%s (user %s)", exc, turn.user_id)
-        await turn.say(turn.t("bot.file.photo_store_failed", count=count),
-                       reply_markup=keyboards.photos(turn.lang, count))
+        await turn.reply(turn.t("bot.file.photo_store_failed", count=count),
+                         reply_markup=keyboards.photos(turn.lang, count))
     except media.MediaError as exc:
-        await turn.say(turn.t("bot.file.photo_too_big" if exc.code == "too_big" else "bot.file.photo_not_image"))
+        await turn.reply(turn.t("bot.file.photo_too_big" if exc.code == "too_big" else "bot.file.photo_not_image"))
     except (BadRequest, TelegramError, OSError) as exc:
         log.warning("photo download failed for user %s: %s", turn.user_id, exc)
-        await turn.say(turn.t("bot.file.photo_failed"))
+        await turn.reply(turn.t("bot.file.photo_failed"))
     return None
 
 

@@ -179,6 +179,7 @@ def test_a_media_dir_that_cannot_be_written_is_said_as_our_problem_and_the_draft
         to_photo_step(siti)
         reply = siti.photo(sample_jpeg(800, 600, (10, 120, 40)), expect="tidak dapat disimpan")
         assert "bukan kesalahan Anda" in text_of(reply) and "0 foto" in text_of(reply)
+        assert reply["reply_to_message"]["photo"]  # quotes the photo it is about (which one of an album)
         assert "kirim" not in text_of(reply).split("0 foto")[0].lower()  # no "send it again" first
         assert Draft.get(Draft.telegram_user_id == siti.id).data.get("photos", []) == []
         lines = [r.getMessage() for r in caplog.records if r.name == "bot.handlers_media"]
