@@ -17,6 +17,9 @@ from peewee import (
     DoubleField,
     ForeignKeyField,
     IntegerField,
+    InterfaceError,
+    OperationalError,
+    PostgresqlDatabase,
     SQL,
     Model,
     SqliteDatabase,
@@ -24,6 +27,8 @@ from peewee import (
 )
 from peewee import JSONField  # peewee 4: in core
 from playhouse.db_url import connect as url_connect
+from playhouse.db_url import parse as parse_url
+from playhouse.shortcuts import ReconnectMixin
 
 from core import status as st
 
@@ -459,7 +464,35 @@ def make_database(url: str):
             check_same_thread=False,
             autoconnect=True,
         )
+    if url.split("://", 1)[0] in ("postgres", "postgresql"):
+        # A server that does not answer at all (a network cut, not a refused port) must not
+        # hold a thread, or the bot's event loop, for minutes: give up connecting after 5 s.
+        return ReconnectingPostgresqlDatabase(autoconnect=True, **{"connect_timeout": 5, **parse_url(url)})
     return url_connect(url, autoconnect=True)
+
+
+class ReconnectingPostgresqlDatabase(ReconnectMixin, PostgresqlDatabase):
+    """PostgreSQL that replaces a connection the server dropped (a restart, a failover, an
+    idle timeout) instead of failing on it until the process restarts.
+
+    peewee keeps one connection per thread and never notices it died: after a restart every
+    statement on it raised `OperationalError: the connection is closed` (the bot, whose event
+    loop and worker threads live as long as the process, stayed broken for good). playhouse's
+    ReconnectMixin closes the dead connection and runs the statement once more on a new one,
+    but only outside a transaction (inside one, the transaction fails whole and the next
+    statement reconnects). The fragments are psycopg 3's messages for a lost connection: the
+    first statement on a stale connection ("server closed the connection unexpectedly"), every
+    later one ("the connection is closed"), a server shutting down ("terminating connection").
+    A statement that fails while the server is still down raises as before."""
+
+    reconnect_errors = (
+        (OperationalError, "server closed the connection"),
+        (OperationalError, "the connection is closed"),
+        (OperationalError, "the connection is lost"),
+        (OperationalError, "terminating connection"),
+        (InterfaceError, "connection already closed"),
+        (InterfaceError, "the connection is closed"),
+    )
 
 
 def connect(config) -> None:
