@@ -10,6 +10,7 @@ from flask_admin.theme import Bootstrap4Theme
 
 from models import Category, Complaint, Desa, Holiday, Official, Opd, ResponseTemplate
 from panel.language import LazyText
+from panel.security import csp_nonce
 from panel.views.accounts import OfficialView
 from panel.views.complaints import ComplaintView
 from panel.views.dashboard import DashboardView
@@ -25,7 +26,7 @@ def init_admin(app: Flask) -> Admin:
     admin = Admin(
         app, name="Wadul", url="/admin", theme=Bootstrap4Theme(base_template="wadul_base.html", fluid=True),
         index_view=DashboardView(name=LazyText("panel.menu.dashboard"), url="/admin", endpoint="admin"),
-        translations_path=app.config["WADUL_TRANSLATIONS"],
+        translations_path=app.config["WADUL_TRANSLATIONS"], csp_nonce_generator=csp_nonce,
     )
     admin.add_view(ComplaintView(Complaint, name=LazyText("panel.menu.complaints"), endpoint="complaint"))
     admin.add_view(RoutingView(Complaint, name=LazyText("panel.menu.routing"), endpoint="routing"))
