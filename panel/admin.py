@@ -4,9 +4,13 @@ Views must be registered before the first request (Flask-Admin adds blueprints).
 """
 from __future__ import annotations
 
+from pathlib import Path
+
+import flask_admin
 from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
 from models import Category, Complaint, Desa, Holiday, Official, Opd, ResponseTemplate
 from panel.language import LazyText
@@ -23,6 +27,11 @@ DIRECTORY = LazyText("panel.menu.directory")
 
 def init_admin(app: Flask) -> Admin:
     """Build the admin at /admin with the Wadul theme and every panel view."""
+    # Flask-Admin's own templates are also reachable as "flask_admin/admin/...", so the few the
+    # panel replaces (panel/templates/admin/: no inline event handlers, which the CSP blocks)
+    # can import the originals and change only the macros that need it.
+    app.jinja_loader = ChoiceLoader([app.jinja_loader, PrefixLoader(
+        {"flask_admin": FileSystemLoader(str(Path(flask_admin.__file__).parent / "templates" / "bootstrap4"))})])
     admin = Admin(
         app, name="Wadul", url="/admin", theme=Bootstrap4Theme(base_template="wadul_base.html", fluid=True),
         index_view=DashboardView(name=LazyText("panel.menu.dashboard"), url="/admin", endpoint="admin"),
