@@ -54,10 +54,12 @@ def is_row_id(raw) -> bool:
 
 
 def without_impossible_choices(form, formdata):
-    """`formdata` without the posted choices of a row (a category, an office, a village) that
-    cannot be an id, and the fields they were posted for. Such a value would otherwise reach
-    the database when the field looks its row up (OverflowError on SQLite, a type error on
-    PostgreSQL); the form marks those fields invalid instead."""
+    """`formdata` with the posted choices of a row (a category, an office, a village) that
+    cannot be an id replaced by "0" (an id no row has), and the fields they were posted for.
+    Such a value would otherwise reach the database when the field looks its row up
+    (OverflowError on SQLite, a type error on PostgreSQL); the form marks those fields
+    invalid instead. The value is replaced, not dropped: an Optional field with no value
+    would clear its errors."""
     from flask_admin.model.fields import AjaxSelectField
     from wtfpeewee.fields import SelectQueryField
 
@@ -68,7 +70,7 @@ def without_impossible_choices(form, formdata):
     if not refused:
         return formdata, []
     names = {field.name for field in refused}
-    kept = MultiDict([(k, v) for k, v in formdata.items(multi=True) if k not in names])
+    kept = MultiDict([(k, "0" if k in names else v) for k, v in formdata.items(multi=True)])
     return kept, refused
 
 
