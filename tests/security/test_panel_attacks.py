@@ -303,3 +303,12 @@ def test_no_view_lists_a_secret_column(app):
             columns |= {name for name, _ in view.get_export_columns()}
             columns |= {field.name for field in view.get_create_form()()}
             assert not columns & set(SECRET_COLUMNS), view.endpoint
+
+
+@pytest.mark.parametrize("code, target", [("xx", "//evil.example/"), ("id'--", "https://evil.example/"),
+                                          ("en" * 500, "/\\evil.example")])
+def test_a_forged_language_switch_changes_nothing_and_stays_on_the_site(client, staff, code, target):
+    response = post_form(client, "/admin/", f"/lang/{code}", {"next": target})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/admin/")
+    assert Official.get_by_id(staff.id).language == "id"
+    assert "Aduan" in client.get("/admin/").get_data(as_text=True)  # still Indonesian
