@@ -45,16 +45,17 @@ def _pages(app: Flask) -> None:
     def _refuse_nul():
         """No field of the panel takes a NUL character; PostgreSQL refuses it in any string, so
         it is answered 400 here rather than as a database error inside some view."""
-        values = [request.path, *request.args.values(), *(request.view_args or {}).values()]
+        values = [request.path, *(request.view_args or {}).values()]
+        values += [part for pair in request.args.items(multi=True) for part in pair]
         if request.method == "POST":
-            values += request.form.values()
+            values += [part for pair in request.form.items(multi=True) for part in pair]
         if any("\x00" in str(v) for v in values):
             abort(400)
 
     @app.after_request
     def _headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", policy.format(nonce=csp_nonce()))
+        headers.setdefault("Content-Security-Policy", policy.replace("{nonce}", csp_nonce()))
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")

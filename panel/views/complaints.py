@@ -6,7 +6,6 @@ every change goes through the status door.
 """
 from __future__ import annotations
 
-from datetime import datetime
 
 from flask import current_app, g, request
 from flask_admin import expose

@@ -312,3 +312,8 @@ def test_a_forged_language_switch_changes_nothing_and_stays_on_the_site(client, 
     assert response.status_code == 302 and response.headers["Location"].endswith("/admin/")
     assert Official.get_by_id(staff.id).language == "id"
     assert "Aduan" in client.get("/admin/").get_data(as_text=True)  # still Indonesian
+
+
+@pytest.mark.parametrize("query", ["a%00=1", "flt0_7=ok&flt0_7=a%00", "search=ok&x=%00"])
+def test_nul_in_a_parameter_name_or_a_repeated_value_is_400(client, staff, query):
+    assert client.get(f"/admin/complaint/?{query}").status_code == 400
