@@ -130,8 +130,18 @@ def _photo(complaint, media_dir) -> Photo:
     return Photo.create(complaint=complaint, path=path)
 
 
+def _opd_filter_arg(app) -> str:
+    from panel.views.complaints import ComplaintView
+
+    view = next(v for v in app.extensions["admin"][0]._views if isinstance(v, ComplaintView))
+    with app.test_request_context():
+        view._refresh_filters_cache()
+        index = next(i for i, f in enumerate(view._filters) if f.column is models.Complaint.assigned_opd)
+        return f"flt0_{view.get_filter_arg(index, view._filters[index])}"
+
+
 @pytest.fixture
-def world(seeded, tmp_path):
+def world(app, seeded, tmp_path):
     """Rows of two OPDs and two villages, and the main admin's own rows (routing, directory)."""
     media_dir = tmp_path / "media"
     media_dir.mkdir(exist_ok=True)
@@ -155,7 +165,7 @@ def world(seeded, tmp_path):
         photos={key: _photo(c, media_dir) for key, c in complaints.items()},
         routing=make_complaint(status="new", assigned_opd=None, routing_problem="no_village"),
         official=make_official(ROLE_OPD_STAFF, opd="DLH"),
-        opd=dlh, category=Category.get(Category.code == "sampah"), desa=village_b,
+        opd=dlh, category=Category.get(Category.code == "sampah"), desa=village_b, opd_filter=_opd_filter_arg(app),
         holiday=Holiday.create(day="2031-01-02", name="Libur uji"),
         doomed_holiday=Holiday.create(day="2031-01-03", name="Libur dihapus"),
         doomed_by_action=Holiday.create(day="2031-01-04", name="Libur dihapus lewat aksi"),
@@ -205,6 +215,10 @@ def _target(endpoint: str, role: str, world) -> tuple[str, dict, dict]:
         return "POST", {}, {"list_form_pk": ids.get(view)}
     if name == "ajax_lookup":
         return "GET", {"name": "desa", "query": "Sungai"}, {}
+    if endpoint in ("complaint.index_view", "complaint.export"):
+        # the list and the export filtered on the other office: still only the viewer's rows
+        kind = {"export_type": "csv"} if name == "export" else {}
+        return "GET", {**kind, world["opd_filter"]: world["opd"].id, "sort": "0"}, {}
     if name == "export":
         return "GET", {"export_type": "csv"}, {}
     if name in ("details_view", "edit_view"):
@@ -256,6 +270,9 @@ def test_each_role_gets_exactly_its_answers(app, client, world, role):
             wrong.append(f"{method} {url}: {response.status_code}, expected {expected}")
             continue
         body = response.get_data().decode("utf-8", "replace") if not rule.endpoint.endswith("static") else ""
+        if role == ROLE_MAIN_ADMIN and rule.endpoint in ("complaint.index_view", "complaint.export"):
+            if world["complaints"]["dlh"].tracking_code not in body:  # the filter did apply, and finds it
+                wrong.append(f"{method} {url} lacks the other office's complaint the main admin may see")
         leaked = [text for text in must_not_show if text in body]
         if leaked or "$argon2" in body:
             wrong.append(f"{method} {url} shows {leaked or 'a password hash'}")
