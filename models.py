@@ -172,6 +172,16 @@ class Official(BaseModel):
         return self.role in VILLAGE_ROLES
 
 
+class PanelSession(BaseModel):
+    """One login to the panel. The session cookie carries a random token and this row only its
+    hash; logging out deletes the row, so a copy of the old cookie opens nothing any more."""
+
+    official = ForeignKeyField(Official, backref="panel_sessions", on_delete="CASCADE")
+    token_hash = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField(index=True)
+
+
 class LinkCode(BaseModel):
     """One-time code an official sends to the bot to link their Telegram account."""
 
@@ -441,7 +451,7 @@ class SchemaVersion(BaseModel):
 
 
 ALL_MODELS = [
-    Kabupaten, Kecamatan, Desa, Opd, Category, Official, LinkCode, Reporter, Complaint,
+    Kabupaten, Kecamatan, Desa, Opd, Category, Official, PanelSession, LinkCode, Reporter, Complaint,
     StatusChange, Photo, OutboundMessage, Draft, ResponseTemplate, Holiday, ReminderMark,
     PeriodicReport, SchemaVersion,
 ]
