@@ -182,6 +182,16 @@ class PanelSession(BaseModel):
     expires_at = DateTimeField(index=True)
 
 
+class HeldUpdate(BaseModel):
+    """A Telegram update the bot confirmed to Telegram (polling) while it still waited its
+    turn behind its person's earlier updates: kept here until handled, so a crash loses
+    nothing and a slow person never holds back other people's updates (bot.delivery)."""
+
+    update_id = BigIntegerField(primary_key=True)
+    payload = TextField()  # the update as Telegram sent it (JSON)
+    held_at = DateTimeField(default=utcnow)
+
+
 class LinkCode(BaseModel):
     """One-time code an official sends to the bot to link their Telegram account."""
 
@@ -451,7 +461,7 @@ class SchemaVersion(BaseModel):
 
 
 ALL_MODELS = [
-    Kabupaten, Kecamatan, Desa, Opd, Category, Official, PanelSession, LinkCode, Reporter, Complaint,
+    Kabupaten, Kecamatan, Desa, Opd, Category, Official, PanelSession, HeldUpdate, LinkCode, Reporter, Complaint,
     StatusChange, Photo, OutboundMessage, Draft, ResponseTemplate, Holiday, ReminderMark,
     PeriodicReport, SchemaVersion,
 ]

@@ -249,7 +249,7 @@ def build_application(config: Config) -> Application:
         get_updates_request=AiohttpRequest(connection_pool_size=1),
         defaults=Defaults(parse_mode=ParseMode.HTML),
         rate_limiter=BotRateLimiter(config.BOT_GLOBAL_PER_SECOND, config.BOT_CHAT_BURST, max_retries=3),
-        deliveries=deliveries,
+        deliveries=deliveries, config=config,
     )
     processor = ConfirmingUpdateProcessor(limiter=flood.PersonLimiter(config.BOT_PERSON_PER_MINUTE,
                                                                       config.BOT_PERSON_BURST))
@@ -349,7 +349,10 @@ async def on_error(update: object, context) -> None:
 
 
 async def on_startup(application: Application) -> None:
-    """Publish the command menu in Indonesian (default) and English."""
+    """Queue the updates a previous run held and never handled (bot.delivery), then publish
+    the command menu in Indonesian (default) and English."""
+    if isinstance(application.bot, ConfirmingBot):
+        await application.bot.replay_held(application.update_queue)
     try:
         scope = BotCommandScopeAllPrivateChats()
         await application.bot.set_my_commands(_commands(MENU_COMMANDS, "id"), scope=scope)

@@ -274,15 +274,19 @@ def test_an_album_keeps_every_photo_when_a_webhook_bot_is_killed_while_it_arrive
 
 
 # --- what polling confirms (bot.delivery) ------------------------------------------------------
-async def test_polling_confirms_an_update_only_once_it_is_handled(botapi, monkeypatch):
-    """Over HTTP to the fake Bot API, which forgets an update only when an offset passes it."""
+async def test_polling_confirms_an_update_only_once_it_is_handled_or_held(db, botapi, monkeypatch):
+    """Over HTTP to the fake Bot API, which forgets an update only when an offset passes it.
+    An update still in hand at the next fetch is held in the database, then confirmed; if the
+    database cannot hold it, Telegram keeps it and the next fetch asks from it again."""
     import asyncio
     from datetime import timedelta
 
     from bot import delivery
+    from models import HeldUpdate
     from tests.conftest import TEST_TOKEN
 
     monkeypatch.setattr(delivery, "STOP_WAIT", 0.3)  # the clean stop's patience, shortened
+    monkeypatch.setattr(delivery, "HOLD_AFTER", 0.3)
     deliveries = delivery.Deliveries()
     bot = delivery.ConfirmingBot(TEST_TOKEN, base_url=f"{botapi.url}/bot", deliveries=deliveries)
     siti = botapi.user(first_name="Siti")
@@ -293,13 +297,27 @@ async def test_polling_confirms_an_update_only_once_it_is_handled(botapi, monkey
     async with bot, observer:
         assert [u.update_id for u in await bot.get_updates(timeout=0)] == [first, second]
         deliveries.handled(first)
-        # The next long poll would confirm both: it waits while the second is being handled.
-        poll = asyncio.ensure_future(bot.get_updates(offset=second + 1, timeout=1))
-        await asyncio.sleep(0.5)
-        assert not poll.done()
-        # PTB's last call at a clean stop gives up after STOP_WAIT and confirms nothing.
-        assert await bot.get_updates(offset=second + 1, timeout=timedelta(0)) == ()
-        assert [u.update_id for u in await observer.get_updates(timeout=0)] == [first, second]  # still held
-        deliveries.handled(second)
-        assert await asyncio.wait_for(poll, 5) == ()
-        assert await observer.get_updates(timeout=0) == ()  # now Telegram has forgotten both
+        # The database cannot take the second: the next fetch asks from it, Telegram keeps it.
+        monkeypatch.setattr(delivery, "_insert_held", lambda rows: (_ for _ in ()).throw(OSError("disk")))
+        third = botapi.send_text(siti, "tiga")
+        assert [u.update_id for u in await bot.get_updates(offset=second + 1, timeout=1)] == [third]
+        assert [u.update_id for u in await observer.get_updates(timeout=0)] == [second, third]  # first forgotten
+        # PTB's last call at a clean stop gives up after STOP_WAIT and confirms only the handled.
+        assert await bot.get_updates(offset=third + 1, timeout=timedelta(0)) == ()
+        assert [u.update_id for u in await observer.get_updates(timeout=0)] == [second, third]
+        # With the database back, what is still in hand is held there and confirmed.
+        monkeypatch.undo()
+        monkeypatch.setattr(delivery, "HOLD_AFTER", 0.3)
+        assert await bot.get_updates(offset=third + 1, timeout=1) == ()
+        assert sorted(HeldUpdate.select(HeldUpdate.update_id).tuples()) == [(second,), (third,)]
+        assert await observer.get_updates(timeout=0) == ()  # Telegram has forgotten them: we hold them
+        # A new run replays what is held; handled, its rows go.
+        again = delivery.Deliveries()
+        restarted = delivery.ConfirmingBot(TEST_TOKEN, base_url=f"{botapi.url}/bot", deliveries=again)
+        queue = asyncio.Queue()
+        async with restarted:
+            assert await restarted.replay_held(queue) == 2
+            assert [queue.get_nowait().message.text for _ in range(2)] == ["dua", "tiga"]
+            again.handled(second), again.handled(third)
+            assert await restarted.get_updates(offset=third + 1, timeout=1) == ()
+        assert HeldUpdate.select().count() == 0
