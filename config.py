@@ -140,6 +140,9 @@ class Config:
     # these two are the process's own limits while Redis is away, and 0 turns that pacing off
     BOT_GLOBAL_PER_SECOND: int = 30          # per bot process; Telegram's ~30/s; 0 = no overall pacing
     BOT_CHAT_BURST: int = 3                  # messages at once to one private chat, then 1/s; 0 = none
+    # Incoming updates one person may have handled (bot/flood.py); beyond, dropped, with one slow-down notice
+    BOT_PERSON_PER_MINUTE: int = 40          # sustained; 0 = no limit
+    BOT_PERSON_BURST: int = 20               # at once (a whole complaint is about a dozen updates)
     # Delivery
     SEND_GLOBAL_PER_SECOND: int = 29         # granted exactly, all workers together: under Telegram's ~30/s
     SEND_GLOBAL_BURST: int = 3               # at most this many at once when senders catch up
@@ -153,6 +156,9 @@ class Config:
     # Panel
     LOGIN_MAX_ATTEMPTS: int = 5
     LOGIN_LOCK_SECONDS: int = 300
+    LOGIN_MAX_PER_ADDRESS: int = 20          # failures from one address over all usernames; 0 = no limit
+    LOGIN_ACCOUNT_ADDRESSES: int = 5         # addresses failing on one username that lock it for all; 0 = never
+    TRUSTED_PROXY_COUNT: int = 0             # reverse proxies in front of the panel whose X-Forwarded-For is believed
     SESSION_COOKIE_SECURE: bool = False      # set true behind https
     TILE_URL: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     TESTING: bool = False
@@ -214,9 +220,13 @@ class Config:
             raise ConfigError("SEND_RETRY_SECONDS must not exceed SEND_RETRY_MAX_DELAY_SECONDS")
         if not self.SEND_RETRY_MAX_AGE_HOURS > 0:
             raise ConfigError("SEND_RETRY_MAX_AGE_HOURS must be more than 0 (hours, e.g. 24 or 0.5)")
-        for name in ("BOT_GLOBAL_PER_SECOND", "BOT_CHAT_BURST"):
+        for name in ("BOT_GLOBAL_PER_SECOND", "BOT_CHAT_BURST", "BOT_PERSON_PER_MINUTE", "BOT_PERSON_BURST",
+                     "LOGIN_MAX_PER_ADDRESS", "LOGIN_ACCOUNT_ADDRESSES", "TRUSTED_PROXY_COUNT"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be 0 (off) or more")
+        if self.LOGIN_ACCOUNT_ADDRESSES == 1:
+            raise ConfigError("LOGIN_ACCOUNT_ADDRESSES must be 0 (off) or at least 2: one address alone "
+                              "must not lock an account for everyone")
         _check_timezone(self.TIMEZONE)
         return self
 
