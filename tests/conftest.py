@@ -144,3 +144,67 @@ def telegram(seeded, botapi, redis_conn):
     """A seeded database, Redis, and the config pointed at the fake Bot API server."""
     config = runtime.use(seeded.with_(TELEGRAM_API_URL=botapi.url, TELEGRAM_BOT_TOKEN=TEST_TOKEN))
     yield config
+
+
+# --- the fault suite (tests marked `fault`: own Redis and PostgreSQL; see tests/faultkit.py) ---
+@pytest.fixture(scope="session")
+def fault_redis(tmp_path_factory):
+    from tests.faultkit import RedisServer
+
+    server = RedisServer(tmp_path_factory.mktemp("fault-redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def fault_pg():
+    from tests.faultkit import PostgresServer
+
+    server = PostgresServer().start()
+    yield server
+    server.destroy()
+
+
+@pytest.fixture(scope="session")
+def _fault_template(fault_pg):
+    from tests.faultkit import build_template
+
+    return build_template(fault_pg)
+
+
+@pytest.fixture
+def fault_env(fault_pg, fault_redis, _fault_template, tmp_path):
+    from tests.faultkit import make_fault_env
+
+    yield from make_fault_env(fault_pg, fault_redis, _fault_template, tmp_path)
+
+
+@pytest.fixture
+def procs(request, tmp_path):
+    from tests.faultkit import Procs
+
+    logdir = tmp_path / "logs"
+    logdir.mkdir(exist_ok=True)
+    default_env = None
+    if "fault_env" in request.fixturenames:
+        default_env = lambda: request.getfixturevalue("fault_env").env  # noqa: E731
+    running = Procs(logdir, default_env)
+    yield running
+    running.cleanup()
+
+
+@pytest.fixture
+def fault_figures():
+    from tests.faultkit import Figures
+
+    return Figures()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The fault suite's figures as one table (also written to bench/results/fault-figures.md)."""
+    from tests.faultkit import write_figures
+
+    table = write_figures()
+    if table:
+        terminalreporter.section("fault suite figures")
+        terminalreporter.write_line(table)
