@@ -204,3 +204,39 @@ def test_catch_up_queues_everything_owed_at_once_and_nothing_twice(telegram, bot
     assert sorted(sent) == sorted(["Pesan yang tertunda", "Pesan untuk nanti",
                                    "Pesan yang dipegang pengirim yang berhenti"])
     assert {OutboundMessage.get_by_id(r.id).state for r in (due, later, held)} == {"sent"}
+
+
+# --- a claim whose Redis side fails before the call ---------------------------------------------
+def test_a_claimed_row_whose_progress_redis_lost_goes_back_to_pending_and_is_sent_once(telegram, botapi,
+                                                                                         redis_conn, run_worker):
+    """Redis restarted empty between the claim and the call: nothing was sent under the
+    claim, so the row is handed back and queued again (the sweep could only have marked it
+    failed, "delivery unknown")."""
+    siti = botapi.user()
+    with transaction():
+        row = outbox.add_message(siti.id, "Diklaim lalu Redis kosong", kind="status")
+    cl = claims_mod.Claims(runtime.redis(), telegram.QUEUE_PREFIX)
+    claim = cl.claim(row.id)
+    redis_conn.flushdb()
+    assert cl.start_call(claim) is False  # no call under this claim
+    assert OutboundMessage.get_by_id(row.id).state == "pending"
+    run_worker()
+    assert [m["text"] for m in botapi.messages(siti.id)] == ["Diklaim lalu Redis kosong"]
+    row = OutboundMessage.get_by_id(row.id)
+    assert row.state == "sent" and row.attempts == 1
+
+
+def test_a_claimed_row_is_handed_back_when_redis_fails_before_the_call(telegram, botapi, private_redis):
+    url, redis_up, redis_down = private_redis
+    config = runtime.use(telegram.with_(REDIS_URL=url))
+    siti = botapi.user()
+    with transaction():
+        row = outbox.add_message(siti.id, "Redis mati sebelum dikirim", kind="status")
+    cl = claims_mod.Claims(runtime.redis(), config.QUEUE_PREFIX)
+    claim = cl.claim(row.id)
+    redis_down()
+    with pytest.raises(Exception):
+        cl.start_call(claim)
+    row = OutboundMessage.get_by_id(row.id)
+    assert row.state == "pending" and row.attempts == 0 and "Redis" in row.last_error
+    assert botapi.messages(siti.id) == []
