@@ -49,7 +49,12 @@ from rq.scheduler import RQScheduler
 log = logging.getLogger(__name__)
 
 RECONNECT_SECONDS = 3.0      # longest wait between two attempts to reach Redis
-LOCK_RETRY_SECONDS = 10.0    # a scheduler without all its queue locks asks again this often
+LOCK_RETRY_SECONDS = 5.0     # a scheduler without all its queue locks asks again this often
+LOCK_TTL_SECONDS = 15        # a queue's scheduler lock outlives a killed holder this long (RQ: 61 s)
+_SHORTEN_LOCK = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
 _PR_SET_PDEATHSIG = 1
 
 
@@ -83,7 +88,8 @@ class ThreadScheduler(RQScheduler):
     @property
     def should_reacquire_locks(self) -> bool:
         """Ask for the queues' locks we lack every LOCK_RETRY_SECONDS (RQ waits 120 s): when
-        the worker holding them dies, another worker's scheduler takes over soon."""
+        the worker holding them dies, another worker's scheduler takes over soon (its locks
+        expire after LOCK_TTL_SECONDS)."""
         if self._queue_names == self.acquired_locks:
             return False
         return time.monotonic() - self._last_lock_attempt >= LOCK_RETRY_SECONDS
@@ -111,6 +117,7 @@ class ThreadScheduler(RQScheduler):
                 if self.should_reacquire_locks:
                     self.acquire_locks()
                 self.heartbeat()  # also takes a lock back that expired while Redis was away
+                self._shorten_locks()
                 self.enqueue_scheduled_jobs()
                 if down_since is not None:
                     log.info("scheduler: Redis is back after %.0f s; moving due jobs again",
@@ -129,6 +136,18 @@ class ThreadScheduler(RQScheduler):
         except (RedisError, OSError):
             pass
         log.info("scheduler thread stopped")
+
+    def _shorten_locks(self) -> None:
+        """RQ gives a queue's scheduler lock 61 s, renewed every second: a worker killed with
+        kill -9 held back every scheduled job (send retries, rate-limited rows) for a
+        minute, until its lock expired. Ours last LOCK_TTL_SECONDS."""
+        if not self.acquired_locks:
+            return
+        script = self.connection.register_script(_SHORTEN_LOCK)
+        with self.connection.pipeline() as pipe:
+            for name in self.acquired_locks:
+                script(keys=[self.get_locking_key(name)], args=[self.name, LOCK_TTL_SECONDS], client=pipe)
+            pipe.execute()
 
     def stop_thread(self, timeout: float = 10.0) -> None:
         self._stopping.set()
