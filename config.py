@@ -61,15 +61,24 @@ def _check_url(name: str, raw: str, schemes: tuple[str, ...]) -> str:
     return raw
 
 
+SECRET_KEY_MIN_BYTES = 32  # it signs the panel's session cookies: a short one can be guessed offline
+
+
 def default_secret_key(instance_dir: Path) -> str:
-    """Read the panel's secret key from `instance/secret_key`, creating it on first run."""
+    """Read the panel's secret key from `instance/secret_key`, creating it on first run
+    (64 random characters, owner-only file in an owner-only folder)."""
+    from services.private_files import private_dir, private_file, write_private
+
     path = instance_dir / "secret_key"
+    private_dir(instance_dir)
     if path.exists():
+        private_file(path)
         return path.read_text().strip()
-    instance_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
+    try:
+        write_private(path, key)
+    except FileExistsError:  # another process wrote it first: use theirs
+        return path.read_text().strip()
     return key
 
 
@@ -119,6 +128,9 @@ class Config:
     # The bot's own pacing of new messages (bot/limits.py); Telegram's 429 answers are obeyed anyway
     BOT_GLOBAL_PER_SECOND: int = 30          # per bot process; Telegram's ~30/s; 0 = no overall pacing
     BOT_CHAT_BURST: int = 10                 # messages at once to one private chat, then 1/s; 0 = none
+    # Incoming updates one person may have handled (bot/flood.py); beyond, dropped, with one slow-down notice
+    BOT_PERSON_PER_MINUTE: int = 40          # sustained; 0 = no limit
+    BOT_PERSON_BURST: int = 20               # at once (a whole complaint is about a dozen updates)
     # Delivery
     SEND_GLOBAL_PER_SECOND: int = 29         # granted exactly, all workers together: under Telegram's ~30/s
     SEND_GLOBAL_BURST: int = 3               # at most this many at once when senders catch up
@@ -152,10 +164,18 @@ class Config:
         config = cls(**values)
         if not config.SECRET_KEY:
             config = replace(config, SECRET_KEY=default_secret_key(INSTANCE_DIR))
+            if len(config.SECRET_KEY.encode()) < SECRET_KEY_MIN_BYTES:
+                raise ConfigError(f"{INSTANCE_DIR / 'secret_key'} holds a SECRET_KEY shorter than "
+                                  f"{SECRET_KEY_MIN_BYTES} bytes: delete the file to have a new one generated "
+                                  "(everyone must log in again)")
         return config.validated()
 
     def validated(self) -> "Config":
         """Raise ConfigError for values that cannot work; return self."""
+        if len(self.SECRET_KEY.encode()) < SECRET_KEY_MIN_BYTES:
+            raise ConfigError(f"SECRET_KEY must be at least {SECRET_KEY_MIN_BYTES} bytes (it signs the panel's "
+                              "sessions): leave it unset to have one generated into instance/secret_key, or make one "
+                              "with: python -c 'import secrets; print(secrets.token_urlsafe(48))'")
         _check_url("TELEGRAM_API_URL", self.TELEGRAM_API_URL, ("http", "https"))
         _check_url("REDIS_URL", self.REDIS_URL, ("redis", "rediss", "unix"))
         _check_url("DATABASE_URL", self.DATABASE_URL, ("sqlite", "postgres", "postgresql"))
@@ -177,7 +197,7 @@ class Config:
                      "MAX_PHOTOS"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1")
-        for name in ("BOT_GLOBAL_PER_SECOND", "BOT_CHAT_BURST"):
+        for name in ("BOT_GLOBAL_PER_SECOND", "BOT_CHAT_BURST", "BOT_PERSON_PER_MINUTE", "BOT_PERSON_BURST"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be 0 (off) or more")
         _check_timezone(self.TIMEZONE)
@@ -237,6 +257,6 @@ class TestConfig(Config):
     TELEGRAM_BOT_TOKEN: str = "123456:TEST-TOKEN"
     DATABASE_URL: str = "sqlite:///:memory:"
     REDIS_URL: str = "redis://127.0.0.1:6379/13"
-    SECRET_KEY: str = "test-secret-key"
+    SECRET_KEY: str = "test-secret-key-for-wadul-tests-only"
     QUEUE_PREFIX: str = "wadultest"
     TESTING: bool = True

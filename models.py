@@ -444,13 +444,14 @@ ALL_MODELS = [
 
 # --- connection lifecycle ---------------------------------------------------------------
 def make_database(url: str):
-    """A peewee database for DATABASE_URL; SQLite gets WAL and foreign keys."""
+    """A peewee database for DATABASE_URL; SQLite gets WAL and foreign keys, and its file is
+    created (or made) owner-only: it holds password hashes and personal data."""
     if url.startswith("sqlite"):
         path = url.split("sqlite:///", 1)[-1] or ":memory:"
         if path != ":memory:":
-            from pathlib import Path
+            from services.private_files import secure_sqlite
 
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            secure_sqlite(path)
         return SqliteDatabase(
             path,
             pragmas={"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 10000,

@@ -94,7 +94,7 @@ def bench_config(database_url: str, **overrides):
     from config import Config
 
     BENCH_MEDIA.mkdir(parents=True, exist_ok=True)
-    values = dict(DATABASE_URL=database_url, REDIS_URL=BENCH_REDIS, SECRET_KEY="bench-secret-key",
+    values = dict(DATABASE_URL=database_url, REDIS_URL=BENCH_REDIS, SECRET_KEY="bench-secret-key-for-wadul-benchmarks",
                   MEDIA_DIR=str(BENCH_MEDIA), QUEUE_PREFIX="wadulbench", TELEGRAM_BOT_TOKEN="123456:BENCH-TOKEN")
     values.update(overrides)
     return Config(**values)

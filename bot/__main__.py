@@ -9,6 +9,7 @@ import i18n
 from bot import rules
 from bot.app import ALLOWED_UPDATES, build_application
 from config import Config, ConfigError
+from core import logsafe
 from services import runtime
 
 EXIT_CONFIG = 2
@@ -28,6 +29,7 @@ def main() -> int:
         config = Config.from_env()
     except ConfigError as exc:
         return _fail(f"Konfigurasi salah / configuration error: {exc}")
+    logsafe.install(config.TELEGRAM_BOT_TOKEN)  # no log line of this process carries the token
     if not config.TELEGRAM_BOT_TOKEN:
         return _fail(i18n.t("bot.no_token", "id"), i18n.t("bot.no_token", "en"))
     if config.TELEGRAM_WEBHOOK_URL and not rules.valid_secret_token(config.TELEGRAM_WEBHOOK_SECRET):

@@ -1,7 +1,8 @@
 """Building the bot: the python-telegram-bot Application with Wadul's handlers.
 
-Updates of different people are handled concurrently, one person's strictly in order
-(`PerUserUpdateProcessor`). A gate in front of every handler records each update per user
+Updates of different people are handled concurrently, one person's strictly in order and in
+at most one of the shared slots (`PerUserUpdateProcessor`), after a per-person budget
+(bot.flood: BOT_PERSON_PER_MINUTE, BOT_PERSON_BURST). A gate in front of every handler records each update per user
 so a redelivered one is dropped. New messages are paced by bot.limits.BotRateLimiter
 (BOT_GLOBAL_PER_SECOND, BOT_CHAT_BURST), which also waits out a 429's retry_after. HTTP goes
 through aiohttp (bot.http.AiohttpRequest): httpx's connection pool cost the bot about half its
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+from collections import deque
 from typing import Awaitable, Callable
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
@@ -22,7 +24,7 @@ from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerSto
                           TypeHandler, filters)
 
 import i18n
-from bot import drafts, router
+from bot import drafts, flood, router
 from bot.common import Turn, database_work, language_of, turn_of
 from bot.http import AiohttpRequest
 from bot.limits import BotRateLimiter
@@ -44,18 +46,29 @@ MENU_COMMANDS_EN = (("start", "bot.cmd.start"), ("report", "bot.cmd.file"), ("mi
 
 
 class PerUserUpdateProcessor(BaseUpdateProcessor):
-    """Concurrent across people, in order for each person.
+    """Concurrent across people, in order for each person, and no person holding others up.
 
-    PTB starts one task per update in arrival order; each task queues on its person's lock
-    (asyncio locks wake waiters first come, first served), so one person's updates run one
-    after the other while other people's run alongside.
+    PTB starts one task per update and takes one of its `max_concurrent_updates` slots before
+    handing the update here. A person's first update runs in its slot; their next ones,
+    arriving while it runs, are queued in that person's line and the tasks that brought them
+    return at once, giving their slots back. The first update's task then works through the
+    line in order. So one person occupies at most one slot however much they send: 150
+    messages from one person used to take every slot, waiting on that person's lock, and
+    another person's /bantuan waited 77 s.
+
+    Before queueing, bot.flood.PersonLimiter decides whether the update is handled at all
+    (a token bucket per person; album items are kept; the flooder is told once to slow down).
     """
 
-    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES):
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES,
+                 limiter: flood.PersonLimiter | None = None):
         super().__init__(max_concurrent_updates)
-        self._locks: dict[int, list] = {}  # key -> [lock, holders and waiters]
+        self._lines: dict[int, deque] = {}  # person -> their updates waiting behind the running one
         self._redis = None
         self._prefix = ""
+        self.limiter = limiter or flood.PersonLimiter(0, 0)
+        self.bot = self.config = None  # set by build_application: to tell a flooder to slow down
+        self._side_tasks: set[asyncio.Task] = set()
 
     def share_across_processes(self, redis_url: str, prefix: str) -> None:
         """Several bot processes behind one webhook: keep each person's updates one at a time
@@ -79,23 +92,51 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         return update.effective_chat.id if update.effective_chat is not None else None
 
     async def do_process_update(self, update: object, coroutine: Awaitable) -> None:
-        """Run the update's handlers once this person's earlier updates are done."""
+        """Run the update now if its person has nothing running, else queue it in their line."""
         key = self.key_of(update)
         if key is None:
             await coroutine
             return
-        entry = self._locks.setdefault(key, [asyncio.Lock(), 0])
-        entry[1] += 1
+        line = self._lines.get(key)
+        verdict = self.limiter.check(key, update, queued=len(line) if line is not None else 0)
+        if not verdict.admit:
+            coroutine.close()
+            self._dropped(update, verdict.tell)
+            return
+        if line is not None:
+            line.append((update, coroutine))  # the running task of this person will take it
+            return
+        line = self._lines[key] = deque()
         try:
-            async with entry[0]:
-                if self._redis is None:
-                    await coroutine
-                else:
-                    await self._across_processes(update, key, coroutine)
+            while True:
+                try:
+                    await self._run(update, key, coroutine)
+                except Exception:  # PTB handles handler errors itself; this is ours: the line goes on
+                    log.exception("update %s of user %s failed outside its handlers", update.update_id, key)
+                if not line:
+                    break
+                update, coroutine = line.popleft()
         finally:
-            entry[1] -= 1
-            if entry[1] == 0:
-                self._locks.pop(key, None)
+            del self._lines[key]  # no await since the last check: nothing was added meanwhile
+            for _, left in line:  # cancelled (shutdown): what was never started is let go
+                left.close()
+
+    async def _run(self, update: Update, key: int, coroutine: Awaitable) -> None:
+        if self._redis is None:
+            await coroutine
+        else:
+            await self._across_processes(update, key, coroutine)
+
+    def _dropped(self, update: Update, tell: bool) -> None:
+        if self.bot is None:
+            return
+        jobs = [flood.answer_dropped(self.bot, update)] if update.callback_query is not None else []
+        if tell:
+            jobs.append(flood.slow_down(self.bot, update, self.config))
+        for job in jobs:
+            task = asyncio.create_task(job)
+            self._side_tasks.add(task)
+            task.add_done_callback(self._side_tasks.discard)
 
     async def _across_processes(self, update: Update, key: int, coroutine: Awaitable) -> None:
         from redis.exceptions import RedisError
@@ -136,7 +177,9 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         """Nothing to set up."""
 
     async def shutdown(self) -> None:
-        """Close the Redis connection when shared across processes."""
+        """Let the slow-down messages go out; close the Redis connection when shared across processes."""
+        if self._side_tasks:
+            await asyncio.gather(*self._side_tasks, return_exceptions=True)
         if self._redis is not None:
             await self._redis.aclose()
 
@@ -144,19 +187,22 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
 def build_application(config: Config) -> Application:
     """The bot, pointed at config.TELEGRAM_API_URL, with every handler registered."""
     api = config.TELEGRAM_API_URL.rstrip("/")
+    processor = PerUserUpdateProcessor(limiter=flood.PersonLimiter(config.BOT_PERSON_PER_MINUTE,
+                                                                   config.BOT_PERSON_BURST))
     application = (
         ApplicationBuilder()
         .token(config.TELEGRAM_BOT_TOKEN)
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .concurrent_updates(PerUserUpdateProcessor())
+        .concurrent_updates(processor)
         .request(AiohttpRequest(connection_pool_size=MAX_CONCURRENT_UPDATES))
         .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .rate_limiter(BotRateLimiter(config.BOT_GLOBAL_PER_SECOND, config.BOT_CHAT_BURST, max_retries=3))
         .post_init(on_startup)
         .build()
     )
+    processor.bot, processor.config = application.bot, config
     application.bot_data["config"] = config  # handlers read settings from here (Turn.config)
     register_handlers(application)
     return application

@@ -11,6 +11,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup
 
 from bot import drafts, feedback_keyboards as kb, feedback_steps as steps, handlers_village_notes as village_notes
+from bot import rules
 from bot.common import Turn
 from models import Complaint
 from services import feedback
@@ -23,9 +24,10 @@ LOOP_PREFIXES = frozenset({"fb", "ro", "rt", "ai"})
 
 def _ints(value: str, count: int) -> list[int] | None:
     parts = (value or "").split(":")
-    if len(parts) < count or not all(p.isdigit() for p in parts[:count]):
+    numbers = [rules.parse_id(p) for p in parts[:count]]
+    if len(parts) < count or None in numbers:
         return None
-    return [int(p) for p in parts[:count]]
+    return numbers
 
 
 def _complaint(complaint_id: int) -> Complaint | None:

@@ -29,11 +29,11 @@ async def on_group(turn: Turn, value: str) -> None:
     """A category group was chosen (or "back" to the groups)."""
     items = prompts.category_items(turn.lang)
     groups = rules.category_groups(items) or []
-    if value == "back" or not value.isdigit() or not rules.in_group(items, groups, int(value)):
+    index = rules.parse_index(value, len(groups))
+    if value == "back" or index is None or not rules.in_group(items, groups, index):
         await turn.answer()
         await turn.edit(turn.t("bot.file.category"), reply_markup=keyboards.category_groups(groups))
         return
-    index = int(value)
     await turn.answer()
     await turn.edit(turn.t("bot.file.category_group", group=escape(groups[index])),
                     reply_markup=keyboards.categories_in_group(rules.in_group(items, groups, index), turn.lang))
@@ -41,7 +41,8 @@ async def on_group(turn: Turn, value: str) -> None:
 
 async def on_category(turn: Turn, value: str) -> None:
     """A category was chosen: remember it and go on."""
-    category = Category.get_or_none(Category.id == int(value)) if value.isdigit() else None
+    category_id = rules.parse_id(value)
+    category = Category.get_or_none(Category.id == category_id) if category_id else None
     if category is None or not category.active:
         await turn.answer(turn.t("bot.button.expired"))
         await prompts.prompt(turn, drafts.CATEGORY)

@@ -58,13 +58,15 @@ async def show_complaint(turn: Turn, complaint: Complaint | None, code: str) -> 
 
 async def on_status_button(turn: Turn, value: str) -> None:
     """"st:<id>": open (or refresh) one complaint from the list."""
-    complaint = Complaint.get_or_none(Complaint.id == int(value)) if value.isdigit() else None
-    await show_complaint(turn, complaint, complaint.tracking_code if complaint else "?")
+    complaint_id = rules.parse_id(value)
+    complaint = Complaint.get_or_none(Complaint.id == complaint_id) if complaint_id else None
+    # "?" in the not-found answer: a forged id must not reveal another person's tracking code.
+    await show_complaint(turn, complaint, "?")
 
 
 async def on_page_button(turn: Turn, value: str) -> None:
     """"my:<page>": another page of the list, in place."""
-    await show_mine(turn, int(value) if value.isdigit() else 1, edit=True)
+    await show_mine(turn, rules.parse_index(value) or 1, edit=True)
 
 
 async def idle_text(turn: Turn) -> None:

@@ -75,7 +75,9 @@ async def _download(turn: Turn, incoming: IncomingPhoto) -> media.SavedPhoto | N
                                           file_size=incoming.file_size, media_dir=turn.config.MEDIA_DIR,
                                           folder=turn.draft.token)
     except media.MediaError as exc:
-        await turn.say(turn.t("bot.file.photo_too_big" if exc.code == "too_big" else "bot.file.photo_not_image"))
+        key = {"too_big": "bot.file.photo_too_big", "too_many_pixels": "bot.file.photo_too_many_pixels"}
+        await turn.say(turn.t(key.get(exc.code, "bot.file.photo_not_image"),
+                              max=media.MAX_DECODED_PIXELS // 1_000_000))
     except (BadRequest, TelegramError, OSError) as exc:
         log.warning("photo download failed for user %s: %s", turn.user_id, exc)
         await turn.say(turn.t("bot.file.photo_failed"))

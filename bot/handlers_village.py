@@ -8,7 +8,7 @@ services.village_desk, which uses the one status door.
 """
 from __future__ import annotations
 
-from bot import drafts, handlers_start as start, handlers_village_notes as notes, village_views as views
+from bot import drafts, handlers_start as start, handlers_village_notes as notes, rules, village_views as views
 from bot.common import Turn
 from core import status as st
 from models import Complaint, Official, utcnow
@@ -74,13 +74,14 @@ async def show_list(turn: Turn, page: int = 1, edit: bool = False) -> None:
 
 async def on_list_page(turn: Turn, value: str) -> None:
     """"vl:<page>": another page of the list, in place."""
-    await show_list(turn, int(value) if value.isdigit() else 1, edit=True)
+    await show_list(turn, rules.parse_index(value) or 1, edit=True)
 
 
 async def on_open(turn: Turn, value: str) -> None:
     """"vo:<complaint>": the complaint's card with the actions open to this official now."""
     official = complaints.village_official_for(turn.user_id)
-    complaint = desk.complaint_for(official, value) if value.isdigit() else None
+    complaint_id = rules.parse_id(value)
+    complaint = desk.complaint_for(official, complaint_id) if complaint_id else None
     if complaint is None:
         await turn.answer(turn.t("village.button.not_allowed"))
         return
@@ -92,9 +93,12 @@ async def on_open(turn: Turn, value: str) -> None:
 def parse_action(value: str) -> tuple[int, str, int] | None:
     """"<complaint>:<action>:<change id>" -> (complaint id, action, change id); None when malformed."""
     parts = value.split(":")
-    if len(parts) != 3 or not parts[0].isdigit() or not parts[2].isdigit() or parts[1] not in desk.ACTIONS:
+    if len(parts) != 3 or parts[1] not in desk.ACTIONS:
         return None
-    return int(parts[0]), parts[1], int(parts[2])
+    complaint_id, change_id = rules.parse_id(parts[0]), rules.parse_index(parts[2], rules.MAX_ID)
+    if complaint_id is None or change_id is None:
+        return None
+    return complaint_id, parts[1], change_id
 
 
 async def on_action(turn: Turn, value: str) -> None:

@@ -7,7 +7,7 @@ registered in bot.prompts.PROMPTS so a resumed or re-asked draft shows it like a
 """
 from __future__ import annotations
 
-from bot import drafts, prompts, village_views as views
+from bot import drafts, prompts, rules, village_views as views
 from bot.common import Turn
 from models import Category, Opd
 from services.outbox import escape
@@ -38,7 +38,8 @@ async def on_choice(turn: Turn, value: str) -> None:
     if value == "admin":
         opd = Opd.select().where(Opd.is_main_admin, Opd.active).order_by(Opd.id).first()
     else:
-        opd = Opd.get_or_none((Opd.id == int(value)) & (Opd.active == True)) if value.isdigit() else None  # noqa: E712
+        opd_id = rules.parse_id(value)
+        opd = Opd.get_or_none((Opd.id == opd_id) & (Opd.active == True)) if opd_id else None  # noqa: E712
     if opd is None:
         await turn.answer(turn.t("bot.button.expired"))
         await ask_opd(turn)

@@ -7,6 +7,7 @@ one Telegram already delivered.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -33,15 +34,42 @@ class TextCheck:
     error: str | None = None
 
 
+# Characters that draw nothing although Unicode calls them letters or symbols: Hangul fillers,
+# the braille blank, the Mongolian vowel separator. Known tricks to fill a text with "nothing".
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
+# Joiners stay in the kept text (emoji sequences, Persian and Indic spelling need them).
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def _drawn(ch: str) -> bool:
+    """False for control, format (zero-width, bidi overrides), private-use, unassigned and
+    surrogate code points, and for the blank letters above."""
+    return unicodedata.category(ch)[0] != "C" and ch not in _BLANK_LETTERS
+
+
 def clean_text(text: str | None) -> str:
-    """Trim, collapse runs of spaces, keep line breaks (people write lists)."""
-    lines = [_SPACES.sub(" ", line).strip() for line in (text or "").strip().splitlines()]
+    """Trim, collapse runs of spaces, keep line breaks (people write lists); invisible
+    characters (zero-width spaces, bidi overrides, control codes) are dropped."""
+    text = "".join(ch for ch in (text or "") if ch in "\n\t" or ch in _JOINERS or _drawn(ch))
+    lines = [_SPACES.sub(" ", line).strip() for line in text.strip().splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+def visible_length(text: str | None) -> int:
+    """How many characters a reader sees: NFKC-normalised, without format and control
+    characters or lone combining marks, every run of white space (any kind) counted once.
+    Every minimum length of the bot is counted with this, so 20 zero-width spaces or a
+    line of ideographic spaces are not a description."""
+    normal = unicodedata.normalize("NFKC", text or "")
+    kept = "".join(ch for ch in normal if ch.isspace() or (_drawn(ch) and unicodedata.category(ch) not in ("Mn", "Me")))
+    return len(" ".join(kept.split()))
+
+
 def check_length(text: str | None, minimum: int, maximum: int) -> TextCheck:
+    """`text` cleaned, or "too_short" when fewer than `minimum` characters are visible and
+    "too_long" when the kept text is longer than `maximum`."""
     cleaned = clean_text(text)
-    if len(cleaned) < minimum:
+    if visible_length(cleaned) < minimum:
         return TextCheck(cleaned, "too_short")
     if len(cleaned) > maximum:
         return TextCheck(cleaned, "too_long")
@@ -180,12 +208,40 @@ def valid_secret_token(secret: str) -> bool:
 def parse_listen(value: str, default_port: int = 8443) -> tuple[str, int]:
     """"127.0.0.1:8443" / "0.0.0.0" / ":8080" -> (host, port)."""
     host, _, port = (value or "").rpartition(":") if ":" in (value or "") else (value, "", "")
-    host = host.strip("[]") or "0.0.0.0"
+    host = host.strip("[]")
+    if not host:  # ":PORT": the operator asks for all interfaces (the setting's default is 127.0.0.1)
+        host = "0.0.0.0"  # nosec B104  # their explicit choice, see above
     if not port:
         return host, default_port
     if not port.isdigit() or not 0 < int(port) < 65536:
         raise ValueError(f"TELEGRAM_WEBHOOK_LISTEN must look like 127.0.0.1:8443, not {value!r}")
     return host, int(port)
+
+
+# --- ids in buttons ----------------------------------------------------------------------
+MAX_ID = 2**31 - 1   # the database's integer ids (PostgreSQL's serial) end here
+MAX_PAGE = 100_000
+_ID = re.compile(r"[0-9]{1,10}")
+
+
+def parse_id(text: str | None) -> int | None:
+    """A database id from a button's data: ASCII digits within the id range, else None.
+
+    A forged button may carry anything: "99999999999999999999" (out of every integer
+    column's range: an error from the database, not "not found"), "²" or "١٢" (digits to
+    str.isdigit, not all to int()). None makes it answer as for an unknown id."""
+    if not text or not _ID.fullmatch(text):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
+
+
+def parse_index(text: str | None, upper: int = MAX_PAGE) -> int | None:
+    """A small non-negative number (a page, a menu index) up to `upper`, else None."""
+    if not text or not _ID.fullmatch(text):
+        return None
+    value = int(text)
+    return value if value <= upper else None
 
 
 def callback_data_fits(data: str) -> bool:

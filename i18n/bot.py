@@ -142,6 +142,20 @@ MESSAGES = {
         "en": "This file is too big (over 20 MB). Send it as a normal <b>photo</b> (not as a file) so it is "
               "made smaller.",
     },
+    "bot.flood.slow_down": {
+        "id": "Pesan Anda datang terlalu cepat, jadi sebagian saya lewati. Mohon tunggu sekitar {seconds} detik, "
+              "lalu kirim lagi yang belum terjawab. Aduan dan foto yang sudah tersimpan tidak hilang.",
+        "en": "Your messages are arriving too fast, so I skipped some of them. Please wait about {seconds} seconds, "
+              "then send again what was not answered. Complaints and photos already saved are not lost.",
+    },
+    "bot.file.photo_too_many_pixels": {
+        "id": "Gambar ini terlalu besar ukurannya (terlalu banyak piksel) untuk saya buka. Kirim sebagai <b>foto</b> "
+              "biasa (bukan berkas), atau perkecil dulu sampai paling banyak {max} megapiksel. Foto yang sudah "
+              "Anda kirim tetap tersimpan.",
+        "en": "This picture is too large (too many pixels) for me to open. Send it as a normal <b>photo</b> "
+              "(not as a file), or shrink it to at most {max} megapixels first. The photos you already sent are "
+              "kept.",
+    },
     "bot.file.photo_not_image": {
         "id": "Berkas ini bukan foto yang bisa saya buka. Kirim foto (JPEG atau PNG).",
         "en": "I cannot open this file as a picture. Please send a photo (JPEG or PNG).",

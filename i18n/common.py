@@ -11,6 +11,7 @@ MESSAGES = {
     "status.reopened": {"id": "Dibuka kembali", "en": "Reopened"},
     "actor.system": {"id": "Sistem", "en": "System"},
     "actor.reporter": {"id": "Pelapor", "en": "Reporter"},
+    "actor.reporter_anonymous": {"id": "Pelapor (anonim)", "en": "Reporter (anonymous)"},
     # Messages to the reporter when the status door changes their complaint (HTML).
     "reporter.change.assigned": {
         "id": "📨 Aduan <b>{code}</b> sudah diteruskan ke <b>{office}</b>.\nMereka wajib menanggapi paling lambat {due}.",

@@ -291,14 +291,15 @@ MESSAGES.update({
                            "en": "Import done ({names}): {created} new, {updated} updated, {unchanged} unchanged."},
     "panel.regions.failed": {"id": "Berkas tidak dapat diimpor: {error}", "en": "The file cannot be imported: {error}"},
     # accounts
-    "panel.help.password": {"id": "Minimal 8 karakter. Kosongkan saat mengubah akun agar kata sandi tetap.",
-                            "en": "At least 8 characters. Leave empty when editing to keep the password."},
+    "panel.help.password": {"id": "Minimal 12 karakter dan tidak mudah ditebak (misalnya beberapa kata acak). "
+                                  "Kosongkan saat mengubah akun agar kata sandi tetap.",
+                            "en": "At least 12 characters, not easy to guess (e.g. several random words). "
+                                  "Leave empty when editing to keep the password."},
     "panel.account.username_invalid": {"id": "Nama pengguna hanya boleh huruf kecil, angka, titik, garis bawah atau tanda hubung.",
                                        "en": "Usernames may only have lower-case letters, digits, '.', '_' or '-'."},
     "panel.account.username_taken": {"id": "Nama pengguna itu sudah dipakai.", "en": "That username is taken."},
     "panel.account.needs_opd": {"id": "Peran ini membutuhkan OPD.", "en": "This role needs an agency (OPD)."},
     "panel.account.needs_desa": {"id": "Peran ini membutuhkan desa.", "en": "This role needs a village."},
-    "panel.account.password_short": {"id": "Kata sandi minimal {n} karakter.", "en": "The password needs at least {n} characters."},
     "panel.account.not_yourself": {"id": "Anda tidak dapat menonaktifkan atau menurunkan peran akun Anda sendiri.",
                                    "en": "You cannot deactivate or demote your own account."},
     # dashboard

@@ -71,7 +71,7 @@ def seed_demo():
 def create_user(username, role, opd_code, desa_code, full_name, password, language):
     """Create an official's account (scriptable: no prompt when --password or stdin is given)."""
     if password is None:
-        password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else click.prompt(
+        password = _password_line() if not sys.stdin.isatty() else click.prompt(
             "Password", hide_input=True, confirmation_prompt=True)
     try:
         official = auth.create_official(username, role, password, opd_code=opd_code, desa_code=desa_code,
@@ -82,6 +82,13 @@ def create_user(username, role, opd_code, desa_code, full_name, password, langua
     click.echo(f"Created {official.username} ({official.role}, {office}).")
     if official.is_village:  # village officials work from Telegram: give the new account its link code
         _echo_link_code(official, linking.DEFAULT_TTL)
+
+
+def _password_line() -> str:
+    """One line of standard input. Bytes that are not UTF-8 become characters the password
+    rule refuses with its reason, rather than a decoding crash."""
+    line = sys.stdin.buffer.readline().decode("utf-8", "surrogateescape")
+    return line.rstrip("\r\n")
 
 
 # Latitudes south of the equator are negative: let "-1.85" be an argument, not an option.
@@ -104,9 +111,12 @@ def locate(lat, lon):
               type=click.IntRange(1, 24 * 14), help="How long the code stays valid")
 def link_code(username, hours):
     """Print a one-time code that links an official's Telegram account (earlier unused codes stop working)."""
-    official = models.Official.get_or_none(models.Official.username == username.strip().lower())
+    wanted = username.strip().lower()
+    # Text no username can hold is no one's (and PostgreSQL would refuse a NUL in the query).
+    usable = wanted and len(wanted) <= 60 and auth.is_plain(wanted)
+    official = models.Official.get_or_none(models.Official.username == wanted) if usable else None
     if official is None:
-        raise click.ClickException(f"no official with username {username!r}")
+        raise click.ClickException(f"no official with username {username[:60]!r}")
     if not official.active:
         raise click.ClickException(f"{official.username} is not active; activate the account first")
     _echo_link_code(official, timedelta(hours=hours))

@@ -47,8 +47,10 @@ def serve(settings: SandboxSettings) -> int:
     import asyncio
     import logging
 
+    from core import logsafe
     from sandbox.server import run
 
+    logsafe.install(settings.token)  # no log line of this process carries the token
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     asyncio.run(run(settings, api_sock, chat_sock))
     return 0

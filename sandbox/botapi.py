@@ -54,7 +54,7 @@ __all__ = ["FakeBotAPI", "RateLimits", "SimUser", "sample_jpeg"]
 class FakeBotAPI:
     """Telegram's Bot API for one bot token, served on 127.0.0.1 from a background thread."""
 
-    def __init__(self, token: str = "123456:TEST", rate_limits: bool = False, spec_path: str | None = None, *,
+    def __init__(self, token: str = "123456:TEST", rate_limits: bool = False, spec_path: str | None = None, *,  # nosec B107  # a fake server's token
                  port: int = 0, bot_first_name: str = "Wadul", bot_username: str = "wadul_sandbox_bot") -> None:
         self.token = token
         self.spec = load_spec(str(spec_path) if spec_path else None)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Shaped like BotFather's tokens; only the sandbox server ever accepts it.
-SANDBOX_TOKEN = "7000000001:SANDBOX-wadul-local-bot-token"
+SANDBOX_TOKEN = "7000000001:SANDBOX-wadul-local-bot-token"  # nosec B105  # public by design, not a Telegram token
 HOST = "127.0.0.1"
 DEFAULT_REGIONS = Path(__file__).resolve().parent.parent / "data" / "regions" / "ketapang-desa.geojson"
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

@@ -5,6 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 ensure_venv
+umask 077   # every file the processes write (database, media, logs) is the owner's alone
 [ -f .env ] && set -a && source .env && set +a
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 export WEB_PORT="${WEB_PORT:-5000}"

@@ -37,12 +37,13 @@ ensure_venv() {
     say "creating .venv"
     "$PYTHON" -m venv .venv || { apt_install python3-venv; "$PYTHON" -m venv .venv; }
   fi
+  # requirements.lock pins every package (pip included) with its hashes: pip refuses a file
+  # whose hash differs and any package the lock does not name. Re-installs when the lock changes.
   local stamp=".venv/.requirements.sha256"
-  local want; want="$(sha256sum requirements.txt | cut -d' ' -f1)"
+  local want; want="$(sha256sum requirements.lock | cut -d' ' -f1)"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    say "installing Python packages (requirements.txt)"
-    .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-    .venv/bin/python -m pip install -q -r requirements.txt
+    say "installing Python packages (requirements.lock)"
+    .venv/bin/python -m pip install -q --require-hashes -r requirements.lock
     echo "$want" > "$stamp"
   fi
   export PATH="$ROOT/.venv/bin:$PATH"

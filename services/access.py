@@ -9,12 +9,18 @@ functions, so a rule holds for list, detail, edit, export and choices alike:
 - village head and village official: complaints currently assigned to their village;
 - oversight (Inspektorat, leadership): every complaint except confidential ones, read-only.
 
-A confidential complaint appears only to its current office and the main admin.
+A confidential complaint appears only to its current office and the main admin, in the panel
+and in every message about it (office notices, reminders, escalations to the main admin and
+LEADERSHIP_CHAT_ID, the periodic report): `may_learn_of` and `complaint_condition` are the one
+rule (`_scope`) read over a loaded complaint and in SQL.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from peewee import Expression, Value
 
+import i18n
 from core import status as st
 from models import (
     ROLE_MAIN_ADMIN, ROLE_OPD_ADMIN, ROLE_OVERSIGHT, ROLE_VILLAGE_HEAD, OPD_ROLES, VILLAGE_ROLES,
@@ -35,19 +41,68 @@ def _nothing() -> Expression:
     return Value(1) == Value(0)
 
 
-def complaint_condition(official: Official | None) -> Expression:
-    """The WHERE clause limiting complaints to what `official` may see."""
-    if official is None or not official.active:
-        return _nothing()
-    if official.role == ROLE_MAIN_ADMIN:
+# --- who may learn of a complaint: one rule, two renderings -----------------------------------
+@dataclass(frozen=True)
+class Audience:
+    """Who reads a message outside the panel, as the panel would know them: a Telegram chat
+    stands for a role and an office (an OPD's group is its staff, LEADERSHIP_CHAT_ID is
+    oversight). An Official has the same attributes and may be passed wherever this is."""
+
+    role: str
+    opd_id: int | None = None
+    desa_id: int | None = None
+    active: bool = True
+
+
+LEADERSHIP = Audience(ROLE_OVERSIGHT)
+MAIN_ADMIN = Audience(ROLE_MAIN_ADMIN)
+_ALL, _NONE, _NOT_CONFIDENTIAL, _OPD, _DESA = "all", "none", "not_confidential", "opd", "desa"
+
+
+def _scope(who) -> tuple[str, int | None]:
+    """THE rule of who may learn of which complaints (the panel's queries, notices, reminders,
+    escalations and reports all read it): the main admin all; oversight all but the
+    confidential ones; an office's people only what is currently assigned to their office."""
+    if who is None or not who.active:
+        return _NONE, None
+    if who.role == ROLE_MAIN_ADMIN:
+        return _ALL, None
+    if who.role == ROLE_OVERSIGHT:
+        return _NOT_CONFIDENTIAL, None
+    if who.role in OPD_ROLES and who.opd_id:
+        return _OPD, who.opd_id
+    if who.role in VILLAGE_ROLES and who.desa_id:
+        return _DESA, who.desa_id
+    return _NONE, None
+
+
+def complaint_condition(official: Official | Audience | None) -> Expression:
+    """The WHERE clause limiting complaints to what `official` may see (the rule in SQL)."""
+    kind, office = _scope(official)
+    if kind == _ALL:
         return Value(1) == Value(1)
-    if official.role == ROLE_OVERSIGHT:
+    if kind == _NOT_CONFIDENTIAL:
         return Complaint.is_confidential == False  # noqa: E712 (peewee expression)
-    if official.role in OPD_ROLES and official.opd_id:
-        return Complaint.assigned_opd == official.opd_id
-    if official.role in VILLAGE_ROLES and official.desa_id:
-        return Complaint.assigned_desa == official.desa_id
+    if kind == _OPD:
+        return Complaint.assigned_opd == office
+    if kind == _DESA:
+        return Complaint.assigned_desa == office
     return _nothing()
+
+
+def may_learn_of(who: Official | Audience | None, complaint: Complaint) -> bool:
+    """Whether `who` may be told of `complaint` at all (code, category, place, link): the
+    same rule over a loaded complaint, for every channel that is not a panel query."""
+    kind, office = _scope(who)
+    if kind == _ALL:
+        return True
+    if kind == _NOT_CONFIDENTIAL:
+        return not complaint.is_confidential
+    if kind == _OPD:
+        return complaint.assigned_opd_id == office
+    if kind == _DESA:
+        return complaint.assigned_desa_id == office
+    return False
 
 
 def visible_complaints(official: Official | None, query=None):
@@ -84,11 +139,28 @@ def allowed_actions(official: Official | None, complaint: Complaint) -> list[str
     return allowed + [NOTE]
 
 
-def shows_reporter(official: Official | None, complaint: Complaint) -> bool:
-    """Whether the reporter's identity may be shown: anonymous ones only to the main admin."""
+def shows_reporter(official: Official | Audience | None, complaint: Complaint) -> bool:
+    """THE anonymity rule: whether the reporter's identity may be shown to `official` (a panel
+    user, or the audience of a message). An anonymous complaint's reporter, a resident or the
+    village official who filed it, is named only to the main admin; the panel's reporter box,
+    list and export, the history's actor (`history_actor`) and every notice read this."""
     if official is None or not official.active:
         return False
     return not complaint.is_anonymous or official.role == ROLE_MAIN_ADMIN
+
+
+def is_reporters_act(entry) -> bool:
+    """A history entry made by the reporter's side: filing (by a resident or a village
+    official for the village), confirming, reopening, adding information."""
+    return entry.actor_reporter_id is not None
+
+
+def history_actor(official: Official | Audience | None, complaint: Complaint, entry) -> str:
+    """Who made a history entry, as `official` may read it: the reporter's own acts on an
+    anonymous complaint say "Pelapor (anonim)" to everyone the reporter is hidden from."""
+    if is_reporters_act(entry) and not shows_reporter(official, complaint):
+        return i18n.t("actor.reporter_anonymous")
+    return entry.actor_label
 
 
 def is_main_admin(official: Official | None) -> bool:

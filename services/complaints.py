@@ -12,6 +12,8 @@ from dataclasses import dataclass, fields
 
 from peewee import JOIN, IntegrityError
 
+import i18n
+
 from core import routing, status as st, tracking
 from models import (ROLE_MAIN_ADMIN, VILLAGE_ROLES, Category, Complaint, Desa, Official, Opd, Photo, Reporter,
                     StatusChange, db, utcnow)
@@ -93,11 +95,20 @@ def create_from_draft(draft_data: dict, reporter: ReporterInfo | Reporter, offic
         _add_photos(complaint, draft_data.get("photos") or [])
         StatusChange.create(complaint=complaint, from_status=None, to_status=st.NEW,
                             actor_reporter=reporter_row, actor_official=official,
-                            actor_label=str(official) if official else "", visible_to_reporter=True,
+                            actor_label=_filing_label(official, complaint), visible_to_reporter=True,
                             created_at=complaint.created_at)
         complaint_id = complaint.id
         after_commit(lambda: _queue_assignment(complaint_id))
     return complaint
+
+
+def _filing_label(official: Official | None, complaint: Complaint) -> str:
+    """The filing entry's actor: the village official who filed, unless the complaint is
+    anonymous (then "Pelapor" is all the row keeps; the main admin still sees who filed it
+    from the complaint's filed_by_official)."""
+    if official is None:
+        return ""
+    return i18n.t("actor.reporter") if complaint.is_anonymous else str(official)
 
 
 def _insert(data: dict, reporter: Reporter, official: Official | None,

@@ -3,8 +3,6 @@ and demo officials. Contacts are placeholders in the regency's formats, not real
 """
 from __future__ import annotations
 
-import secrets
-
 import models
 from models import Category, Desa, Official, Opd
 from services import auth, regions
@@ -84,7 +82,7 @@ def seed_officials() -> list[tuple[str, str, str]]:
             continue
         if desa and not Desa.select().where(Desa.code == desa).exists():
             continue
-        password = secrets.token_urlsafe(9)
+        password = auth.generate_password(username=username, full_name=full_name)
         auth.create_official(username, role, password, opd_code=opd, desa_code=desa, full_name=full_name)
         made.append((username, role, password))
     return made

@@ -46,7 +46,8 @@ def write_reopened(complaint: Complaint, history: StatusChange, handed_to: Opd |
     """Tell the office that the reporter reopened the complaint (with the reporter's photo)."""
     photo = _photo_path(history)
     count = 0
-    for r in notices.office_recipients(complaint.assigned_opd_id, complaint.assigned_desa_id):
+    for r in notices.may_hear(notices.office_recipients(complaint.assigned_opd_id, complaint.assigned_desa_id),
+                              complaint):
         row = outbox.add_message(r.chat_id, reopened_text(complaint, history.note, r.lang, handed_to),
                                  kind="notice", complaint=complaint, recipient_label=r.label[:120],
                                  photo_path=photo, dedupe_key=f"reopen:{history.id}:{r.chat_id}")
@@ -58,7 +59,7 @@ def write_limit_escalation(complaint: Complaint, history: StatusChange) -> int:
     """Past the reopen limit with no main-admin office to hand it to: tell the main admins."""
     limit = runtime.config().REOPEN_LIMIT
     count = 0
-    for r in notices.main_admin_recipients():
+    for r in notices.may_hear(notices.main_admin_recipients(), complaint):
         text = "\n".join([
             i18n.t("feedback.office.escalated", r.lang, code=complaint.tracking_code, count=complaint.reopen_count,
                    limit=limit, office=outbox.escape(complaint.office_name or "-")), "",
@@ -75,7 +76,8 @@ def write_info_added(complaint: Complaint, history: StatusChange) -> int:
     """Tell the office that the reporter added text or a photo to an open complaint."""
     photo = _photo_path(history)
     count = 0
-    for r in notices.office_recipients(complaint.assigned_opd_id, complaint.assigned_desa_id):
+    for r in notices.may_hear(notices.office_recipients(complaint.assigned_opd_id, complaint.assigned_desa_id),
+                              complaint):
         lines = [i18n.t("feedback.office.info", r.lang, code=complaint.tracking_code), ""]
         if history.note:
             lines += [f"<i>{_quote(history.note)}</i>", ""]

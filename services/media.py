@@ -4,6 +4,14 @@ The copy officials and the public see is re-encoded from the pixels only: no EXI
 position, camera, owner), no comments, no ICC or XMP blocks; the camera's orientation is
 applied first so the picture still stands upright. The original bytes are not kept; their
 sha256 and size are, and name the file (`MEDIA_DIR/<yyyy>/<folder>/<sha256[:16]>.jpg`).
+
+Memory is bounded before anything is decoded: the bytes by MAX_DOWNLOAD_BYTES (checked on
+Telegram's declared size, then on what arrived), the pixels by the header's dimensions. A
+17 KB PNG can declare 144 million pixels (~600 MB once decoded, a gigabyte with the
+conversions), so a picture is refused unless what would be decoded fits: JPEGs are decoded
+scaled down by libjpeg itself (`Image.draft`, 1/2 to 1/8 while still at least MAX_SIDE), so a
+48-108 Mpx phone photo costs little and the cap is MAX_JPEG_PIXELS; any other format is
+decoded whole and must stay within MAX_DECODED_PIXELS.
 """
 from __future__ import annotations
 
@@ -21,13 +29,15 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # Bot API getFile refuses bigger files
 MAX_SIDE = 2560                        # longest side of the kept copy (Telegram's own largest size)
+MAX_JPEG_PIXELS = 120_000_000          # the largest phone cameras (108 Mpx); below Pillow's own bomb limit
+MAX_DECODED_PIXELS = 24_000_000        # what is decoded whole: 96 MB as RGBA (6000 x 4000 fits)
 JPEG_QUALITY = 85
 # Documents accepted as photos: what phones send when "send as file" is chosen.
 IMAGE_MIME_TYPES = frozenset({"image/jpeg", "image/png"})
 
 
 class MediaError(Exception):
-    """A file that cannot become a complaint photo; `code` is "too_big" or "not_image"."""
+    """A file that cannot become a complaint photo; `code` is "too_big", "too_many_pixels" or "not_image"."""
 
     def __init__(self, code: str, detail: str = ""):
         super().__init__(f"{code}: {detail}" if detail else code)
@@ -54,16 +64,34 @@ class SavedPhoto:
 def clean_image(data: bytes, max_side: int = MAX_SIDE) -> tuple[bytes, int, int]:
     """Re-encode an image as a metadata-free JPEG, upright, at most `max_side` pixels long."""
     try:
-        with Image.open(io.BytesIO(data)) as source:
+        with Image.open(io.BytesIO(data)) as source:  # reads the header only
+            _check_pixels(source, max_side)
+            source.thumbnail((max_side, max_side))  # decoded once and shrunk before any copy is made
             image = ImageOps.exif_transpose(source)
             image = _flatten(image)
-            image.thumbnail((max_side, max_side))
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError) as exc:
         raise MediaError("not_image", str(exc)) from None
     clean = Image.frombytes(image.mode, image.size, image.tobytes())  # pixels only, no info dict
     out = io.BytesIO()
     clean.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
     return out.getvalue(), clean.width, clean.height
+
+
+def _check_pixels(source: Image.Image, max_side: int) -> None:
+    """Refuse (MediaError "too_many_pixels") before decoding what would not fit in memory;
+    a JPEG is set to decode at the smallest scale that still gives `max_side`."""
+    width, height = source.size
+    if width <= 0 or height <= 0:
+        raise MediaError("not_image", "no dimensions")
+    pixels = width * height
+    if source.format in ("JPEG", "MPO"):
+        if pixels > MAX_JPEG_PIXELS:
+            raise MediaError("too_many_pixels", f"{width}x{height}")
+        source.draft("RGB", (max_side, max_side))
+        width, height = source.size
+        pixels = width * height
+    if pixels > MAX_DECODED_PIXELS:
+        raise MediaError("too_many_pixels", f"{width}x{height}")
 
 
 def _flatten(image: Image.Image) -> Image.Image:

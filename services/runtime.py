@@ -10,7 +10,8 @@ import threading
 from redis import Redis
 
 import models
-from config import Config
+from config import INSTANCE_DIR, Config
+from services.private_files import private_dir
 
 _lock = threading.Lock()
 _state: dict = {}
@@ -25,7 +26,7 @@ def use(config: Config) -> Config:
     with _lock:
         _state.clear()
         _state["config"] = config
-        models.connect(config)
+        _connect(config)
     return config
 
 
@@ -35,8 +36,17 @@ def config() -> Config:
         if "config" not in _state:
             cfg = Config.from_env()
             _state["config"] = cfg
-            models.connect(cfg)
+            _connect(cfg)
         return _state["config"]
+
+
+def _connect(cfg: Config) -> None:
+    """Bind the database; the folders holding personal data are owner-only (created so, or
+    made so with a log line)."""
+    if INSTANCE_DIR.exists():
+        private_dir(INSTANCE_DIR)
+    private_dir(cfg.MEDIA_DIR)
+    models.connect(cfg)
 
 
 def redis() -> Redis:

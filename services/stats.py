@@ -200,9 +200,10 @@ class OfficeLine:
         return data
 
 
-def compute_report(start: datetime, end: datetime, now: datetime) -> dict:
-    """Per-office numbers for complaints filed in [start, end), lateness measured at `now`."""
-    figures = office_figures(Value(1) == Value(1), start, end, now)
+def compute_report(start: datetime, end: datetime, now: datetime, scope=None) -> dict:
+    """Per-office numbers for complaints filed in [start, end), lateness measured at `now`,
+    over the complaints `scope` (a services.access.complaint_condition; default all) admits."""
+    figures = office_figures(Value(1) == Value(1) if scope is None else scope, start, end, now)
     lines = {key: OfficeLine(*key, received=f.received, due=f.due, answered_on_time=f.on_time,
                              overdue_now=f.overdue_now, reopened=f.reopened, figures=f)
              for key, f in figures.items()}

@@ -69,6 +69,7 @@ def _fresh_database(template_url: str, tmp_path: Path) -> tuple[str, callable]:
         return _pg_url(name), lambda: _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     target = tmp_path / "wadul.db"
     shutil.copyfile(template_url.split("sqlite:///", 1)[1], target)
+    target.chmod(0o600)  # as Wadul makes its own (services/private_files.py)
     return f"sqlite:///{target}", lambda: None
 
 

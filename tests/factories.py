@@ -10,7 +10,7 @@ from models import Category, Complaint, Desa, Opd, Reporter, utcnow
 from services import auth
 
 _seq = itertools.count(1)
-PASSWORD = "rahasia-123"
+PASSWORD = "rahasia-123-uji-sandi"  # passes the password rule (services/auth.py)
 
 
 def make_reporter(**overrides) -> Reporter:

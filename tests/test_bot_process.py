@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def bot_env(**settings) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WADUL_"))}
-    env.update({"SECRET_KEY": "test", "PYTHONUNBUFFERED": "1"}, **settings)
+    env.update({"SECRET_KEY": "test-secret-key-for-the-bot-process", "PYTHONUNBUFFERED": "1"}, **settings)
     return env
 
 

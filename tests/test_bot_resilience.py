@@ -155,7 +155,7 @@ async def test_one_persons_updates_wait_for_each_other_while_others_run():
     release.set()
     await asyncio.gather(*tasks)
     assert events[3:] == [("end", "a1"), ("start", "a2"), ("end", "a2")]
-    assert processor._locks == {}
+    assert processor._lines == {}
 
 
 def test_albums_of_two_people_sent_at_once_all_arrive(bot, botapi):

@@ -141,3 +141,27 @@ def test_every_keyboard_fits_telegrams_callback_limit():
     assert data and all(rules.callback_data_fits(d) for d in data)
     with pytest.raises(ValueError):
         keyboards.button("x", "cat:" + "9" * 61)
+
+
+@pytest.mark.parametrize("text", [
+    "\u200b" * 20,                      # zero-width spaces
+    "\u200b\u200c\u200d\u2060\ufeff" * 5,  # every zero-width kind, joiners included
+    "\u202e" * 10 + "rusak",            # bidi overrides around a short word
+    "\u3000" * 30,                      # ideographic spaces
+    "\u3164" * 20,                      # Hangul filler (a "letter" that draws nothing)
+    "\u2800" * 20,                      # braille blank
+    "a" + "\u0301" * 40,                # one letter under a pile of accents
+    "\x00\x01\x07\x1b" * 6,             # control codes
+    "  \t \n \n\n  ",                   # white space of every ASCII kind
+])
+def test_invisible_characters_do_not_count_towards_a_minimum(text):
+    check = rules.check_length(text, 15, 2000)
+    assert check.error == "too_short"
+    assert rules.visible_length(check.text) < 15
+
+
+def test_visible_text_keeps_its_letters_and_loses_what_hides():
+    check = rules.check_length("Jalan\u200b rusak \u202edi depan\u00a0\u00a0SD\x07", 15, 2000)
+    assert check.error is None and check.text == "Jalan rusak di depan\u00a0\u00a0SD"
+    assert rules.visible_length("ｊａｌａｎ　ｒｕｓａｋ") == len("jalan rusak")  # full-width forms, NFKC
+    assert rules.check_length("👨\u200d👩\u200d👧 banjir setinggi lutut", 15, 2000).error is None

@@ -108,8 +108,8 @@ def test_create_user_from_a_script(seeded_runner):
     (["--role", "opd_staff", "--password", "kata-sandi-panjang"], "needs --opd"),
     (["--role", "opd_staff", "--opd", "NOPE", "--password", "kata-sandi-panjang"], "no OPD with code"),
     (["--role", "village_head", "--desa", "99.99", "--password", "kata-sandi-panjang"], "no village"),
-    (["--role", "oversight", "--password", "short"], "at least 8"),
+    (["--role", "oversight", "--password", "short"], "at least 12"),
 ])
 def test_create_user_refuses_with_reasons(seeded_runner, args, words):
-    result = seeded_runner.invoke(args=["create-user", "--username", "x"] + args)
+    result = seeded_runner.invoke(args=["create-user", "--username", "xy"] + args)
     assert result.exit_code != 0 and words in result.output

@@ -6,7 +6,7 @@ import json
 import models
 from models import Category, Desa, Official, Opd, ResponseTemplate
 from services.auth import verify_password
-from tests.factories import opd
+from tests.factories import PASSWORD, make_official, opd
 from tests.panelkit import app, client, logged_in, login, post_form  # noqa: F401 (fixtures)
 
 
@@ -52,12 +52,52 @@ def test_accounts_need_the_office_their_role_needs(client):
     cases = [
         (_account("tanpa.opd", models.ROLE_OPD_STAFF), "Peran ini membutuhkan OPD."),
         (_account("tanpa.desa", models.ROLE_VILLAGE_HEAD), "Peran ini membutuhkan desa."),
-        (_account("pendek", models.ROLE_OVERSIGHT, password="123"), "Kata sandi minimal 8 karakter."),
+        (_account("pendek", models.ROLE_OVERSIGHT, password="123"), "Kata sandi minimal 12 karakter."),
         (_account("Bukan Valid!", models.ROLE_OVERSIGHT), "Nama pengguna hanya boleh"),
     ]
     for form, message in cases:
         page = post_form(client, "/admin/official/new/", "/admin/official/new/", form).get_data(as_text=True)
         assert message in page, message
+    assert Official.select().count() == 1
+
+
+def test_weak_passwords_are_refused_on_create_and_on_change_with_the_reason(client):
+    """One rule (services/auth.py): length, common passwords, guessable patterns, the account's
+    own name; a refused change keeps the old password working."""
+    _admin(client)
+    cases = [
+        ("12345678", "Kata sandi minimal 12 karakter."),
+        ("password1234", "paling sering dipakai"),
+        ("qwertyuiopasdf", "mudah ditebak"),
+        ("123456789012", "mudah ditebak"),
+        ("aaaaaaaaaaaaaaaa", "mudah ditebak"),
+        ("rudi.hartono2026", "dari nama pengguna"),
+        ("x" * 201, "paling panjang 200 karakter"),
+    ]
+    for password, message in cases:
+        form = _account("rudi.hartono", models.ROLE_OVERSIGHT, password=password)
+        page = post_form(client, "/admin/official/new/", "/admin/official/new/", form).get_data(as_text=True)
+        assert message in page, (password, message)
+        assert password not in page or len(password) < 12  # a refused password is not echoed back
+    assert not Official.select().where(Official.username == "rudi.hartono").exists()
+    staff = make_official(models.ROLE_OPD_STAFF, username="dlh.sari", opd="DLH")
+    url = f"/admin/official/edit/?id={staff.id}"
+    form = _account("dlh.sari", models.ROLE_OPD_STAFF, password="iloveyou1234", opd=str(opd("DLH").id))
+    assert "mudah ditebak" in post_form(client, url, url, form).get_data(as_text=True)
+    assert verify_password(Official.get_by_id(staff.id).password_hash, PASSWORD)
+    form["password"] = "pohon-mangga-berbuah-lebat"
+    post_form(client, url, url, form)
+    assert verify_password(Official.get_by_id(staff.id).password_hash, "pohon-mangga-berbuah-lebat")
+
+
+def test_password_reasons_in_english_for_an_english_admin(client):
+    logged_in(client, models.ROLE_MAIN_ADMIN, opd="DISKOMINFO", language="en")
+    form = _account("new.person", models.ROLE_OVERSIGHT, password="password1234")
+    page = post_form(client, "/admin/official/new/", "/admin/official/new/", form).get_data(as_text=True)
+    assert "one of the most commonly used" in page
+    form["password"] = "short"
+    page = post_form(client, "/admin/official/new/", "/admin/official/new/", form).get_data(as_text=True)
+    assert "The password needs at least 12 characters." in page
     assert Official.select().count() == 1
 
 

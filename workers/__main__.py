@@ -47,8 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
+    from core import logsafe
     from services import runtime
 
+    logsafe.install(config.TELEGRAM_BOT_TOKEN)  # no log line of this process carries the token
     runtime.use(config)
     return {"worker": _worker, "clock": _clock, "report": _report}[args.command](args)
 

@@ -1,7 +1,10 @@
 """Who is told about a complaint, and what they read: office notices, reminders, escalations.
 
 Everything here writes outbox rows (services.outbox) inside the caller's transaction; the
-sender job delivers them. An anonymous complaint's texts never name the reporter.
+sender job delivers them. An anonymous complaint's texts never name the reporter, and a
+confidential one reaches only those the panel would show it to (services.access.may_learn_of:
+its office and the main admin, never LEADERSHIP_CHAT_ID): every recipient carries the
+audience it stands for, and `may_hear` filters each list against the complaint.
 """
 from __future__ import annotations
 
@@ -12,9 +15,9 @@ import i18n
 from core import deadlines
 from peewee import JOIN
 
-from models import (OPD_ROLES, ROLE_MAIN_ADMIN, VILLAGE_ROLES, Category, Complaint, Desa, Kecamatan, Official, Opd,
-                    Photo, StatusChange, without_geometry)
-from services import outbox, runtime, village_desk
+from models import (OPD_ROLES, ROLE_MAIN_ADMIN, ROLE_OPD_STAFF, VILLAGE_ROLES, Category, Complaint, Desa, Kecamatan,
+                    Official, Opd, Photo, StatusChange, without_geometry)
+from services import access, outbox, runtime, village_desk
 from services.status_door import format_due
 
 log = logging.getLogger(__name__)
@@ -27,6 +30,12 @@ class Recipient:
     chat_id: int
     lang: str
     label: str
+    audience: access.Audience | None = None  # who the chat stands for (None: nobody, told nothing)
+
+
+def may_hear(recipients: list[Recipient], complaint: Complaint) -> list[Recipient]:
+    """The recipients who may learn of `complaint` (the panel's rule, services.access)."""
+    return [r for r in recipients if access.may_learn_of(r.audience, complaint)]
 
 
 def panel_link(complaint_id: int) -> str:
@@ -42,7 +51,7 @@ def office_recipients(opd_id: int | None, desa_id: int | None) -> list[Recipient
     if opd_id:
         opd = Opd.get_or_none(Opd.id == opd_id)
         if opd is not None and opd.active and opd.telegram_chat_id:
-            found.append(Recipient(opd.telegram_chat_id, default, str(opd)))
+            found.append(Recipient(opd.telegram_chat_id, default, str(opd), access.Audience(ROLE_OPD_STAFF, opd_id)))
         found += _officials((Official.opd == opd_id) & Official.role.in_(OPD_ROLES + (ROLE_MAIN_ADMIN,)))
     elif desa_id:
         found += _officials((Official.desa == desa_id) & Official.role.in_(VILLAGE_ROLES))
@@ -52,7 +61,7 @@ def office_recipients(opd_id: int | None, desa_id: int | None) -> list[Recipient
 def main_admin_recipients() -> list[Recipient]:
     """Main admins with a linked Telegram account and the main-admin office's chat."""
     default = runtime.config().DEFAULT_LANGUAGE
-    found = [Recipient(o.telegram_chat_id, default, str(o))
+    found = [Recipient(o.telegram_chat_id, default, str(o), access.MAIN_ADMIN)
              for o in Opd.select().where(Opd.is_main_admin, Opd.active, Opd.telegram_chat_id.is_null(False))]
     found += _officials(Official.role == ROLE_MAIN_ADMIN)
     return _unique(found)
@@ -65,7 +74,7 @@ def leadership_recipients() -> list[Recipient]:
     if not raw:
         return []
     try:
-        return [Recipient(int(raw), cfg.DEFAULT_LANGUAGE, "leadership")]
+        return [Recipient(int(raw), cfg.DEFAULT_LANGUAGE, "leadership", access.LEADERSHIP)]
     except ValueError:
         log.error("LEADERSHIP_CHAT_ID %r is not a Telegram chat id; leadership messages skipped", raw)
         return []
@@ -73,7 +82,8 @@ def leadership_recipients() -> list[Recipient]:
 
 def _officials(condition) -> list[Recipient]:
     query = Official.select().where(condition, Official.active, Official.telegram_chat_id.is_null(False))
-    return [Recipient(o.telegram_chat_id, o.language, str(o)) for o in query.order_by(Official.id)]
+    return [Recipient(o.telegram_chat_id, o.language, str(o), access.Audience(o.role, o.opd_id, o.desa_id, o.active))
+            for o in query.order_by(Official.id)]
 
 
 def _unique(recipients: list[Recipient]) -> list[Recipient]:
@@ -152,9 +162,10 @@ def category_text(complaint: Complaint, lang: str) -> str:
     return outbox.escape(complaint.category.name(lang))
 
 
-def reporter_line(complaint: Complaint, lang: str) -> str:
-    """Who reported it; withheld for anonymous complaints."""
-    if complaint.is_anonymous:
+def reporter_line(complaint: Complaint, lang: str, audience=None) -> str:
+    """Who reported it, as `audience` (an access.Audience or Official; None: anyone) may read
+    it: the anonymity rule of services.access.shows_reporter."""
+    if complaint.is_anonymous and not (audience is not None and access.shows_reporter(audience, complaint)):
         return i18n.t("worker.notice.anonymous", lang)
     if complaint.filed_by_official is not None:
         return i18n.t("worker.notice.village_head", lang, reporter=outbox.escape(str(complaint.filed_by_official)))
@@ -181,13 +192,13 @@ def office_summary(complaint: Complaint, lang: str) -> list[str]:
 
 
 # --- notices to the office -----------------------------------------------------------------------
-def notice_text(complaint: Complaint, lang: str, forward_note: str | None = None) -> str:
+def notice_text(complaint: Complaint, lang: str, forward_note: str | None = None, audience=None) -> str:
     """The office's notice; `forward_note` (None: a new complaint) marks a disposisi."""
     office = outbox.escape(complaint.office_name)
     key = "worker.notice.assigned" if forward_note is None else "worker.notice.forwarded"
     lines = [i18n.t(key, lang, code=complaint.tracking_code, office=office), ""]
     lines += office_summary(complaint, lang)
-    lines.append(reporter_line(complaint, lang))
+    lines.append(reporter_line(complaint, lang, audience))
     lines += ["", f"<i>{short_description(complaint)}</i>", ""]
     if forward_note:
         lines += [i18n.t("worker.notice.forward_note", lang, note=outbox.escape(forward_note[:500])), ""]
@@ -201,11 +212,11 @@ def write_office_notices(complaint: Complaint, history: StatusChange, forward_no
     photo = first_photo_path(complaint)
     location = (complaint.latitude, complaint.longitude) if complaint.latitude is not None else None
     count = 0
-    for r in office_recipients(complaint.assigned_opd_id, complaint.assigned_desa_id):
+    for r in may_hear(office_recipients(complaint.assigned_opd_id, complaint.assigned_desa_id), complaint):
         # A village's officials act from the chat (#WadulKades): the notice carries the buttons.
         markup = village_desk.notice_markup(complaint, history.id, r.lang) if complaint.assigned_desa_id else None
         row = outbox.add_message(
-            r.chat_id, notice_text(complaint, r.lang, forward_note), kind="notice", complaint=complaint,
+            r.chat_id, notice_text(complaint, r.lang, forward_note, r.audience), kind="notice", complaint=complaint,
             recipient_label=r.label[:120], photo_path=photo, location=location, reply_markup=markup,
             dedupe_key=f"notice:{history.id}:{r.chat_id}")
         count += row is not None
@@ -234,7 +245,7 @@ def write_reminder(complaint: Complaint, phase: str, due, now, mark_key: str,
     """Remind the office of a deadline coming up; one row per chat, deduplicated by the mark."""
     book = book or RecipientBook()
     count = 0
-    for r in book.office(complaint.assigned_opd_id, complaint.assigned_desa_id):
+    for r in may_hear(book.office(complaint.assigned_opd_id, complaint.assigned_desa_id), complaint):
         markup = village_desk.open_markup(complaint, r.lang) if complaint.assigned_desa_id else None
         row = outbox.add_message(r.chat_id, reminder_text(complaint, phase, due, now, r.lang), kind="reminder",
                                  complaint=complaint, recipient_label=r.label[:120], reply_markup=markup,
@@ -252,7 +263,7 @@ def write_escalation(complaint: Complaint, phase: str, due, now, mark_key: str,
               (book.escalation(), False, "escalation"))
     told: set[int] = set()
     for recipients, to_office, kind in groups:
-        for r in recipients:
+        for r in may_hear(recipients, complaint):  # a confidential one: never the leadership chat
             if r.chat_id in told:
                 continue
             told.add(r.chat_id)

@@ -1,5 +1,6 @@
 """The periodic compliance report: kept as a PeriodicReport row for the panel and sent to the
-leadership chat.
+leadership chat. It counts what the leadership (oversight) may see, the panel's rule
+(services.access): confidential complaints are left out of it.
 
 The weekly report covers the last full week (local midnight to local midnight, ending on
 REPORT_WEEKDAY) and is made once from REPORT_HOUR that day; the clock may ask every hour
@@ -15,7 +16,7 @@ from zoneinfo import ZoneInfo
 import i18n
 from core.timefmt import to_local
 from models import PeriodicReport, utcnow
-from services import outbox, runtime, stats
+from services import access, outbox, runtime, stats
 from services.status_door import format_due
 from services.tx import transaction
 from workers import notices
@@ -53,7 +54,8 @@ def weekly_report(now: datetime | None = None) -> PeriodicReport | None:
 def make_report(start: datetime, end: datetime, now: datetime | None = None) -> PeriodicReport:
     """Compute, keep and send the report for [start, end)."""
     now = now or utcnow()
-    data = stats.compute_report(start, end, now)
+    # Counted as the leadership may see them: a confidential complaint is not theirs to learn of.
+    data = stats.compute_report(start, end, now, scope=access.complaint_condition(access.LEADERSHIP))
     with transaction():
         report = PeriodicReport.create(period_start=start, period_end=end, data=data, created_at=now)
         for r in notices.leadership_recipients():

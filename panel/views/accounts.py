@@ -5,8 +5,6 @@ as Argon2 hashes and changing one ends the account's open sessions.
 """
 from __future__ import annotations
 
-import re
-
 from markupsafe import Markup
 from wtforms import PasswordField
 from wtforms.validators import ValidationError
@@ -14,13 +12,11 @@ from wtforms.validators import ValidationError
 from models import OPD_ROLES, ROLE_MAIN_ADMIN, ROLES, VILLAGE_ROLES, Official
 from panel.auth import current_official
 from panel.formatting import local_time
-from panel.language import LazyText, tr
+from panel.language import LazyText, current_lang, tr
 from panel.views.base import PanelModelView
 from panel.views.linking import TelegramLinkActions
 from panel.views.routing import village_loader
-from services.auth import MIN_PASSWORD, hash_password
-
-USERNAME = re.compile(r"^[a-z0-9._-]{2,60}$")
+from services.auth import USERNAME, PasswordRefused, check_password, hash_password
 
 
 def role_choices():
@@ -85,8 +81,10 @@ def _set_password(model: Official, password: str | None, is_created: bool) -> No
         del model.password  # the form put the plain text on the row object; it is never stored
     if not password and not is_created:
         return
-    if len(password or "") < MIN_PASSWORD:
-        raise ValidationError(tr("panel.account.password_short", n=MIN_PASSWORD))
+    try:  # the one password rule (services/auth.py), in the admin's language
+        check_password(password, username=model.username, full_name=model.full_name)
+    except PasswordRefused as refused:
+        raise ValidationError(refused.text(current_lang())) from None
     model.password_hash = hash_password(password)
 
 

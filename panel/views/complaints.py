@@ -362,11 +362,14 @@ class ComplaintView(ComplaintActions, PanelModelView):
 
     def page_context(self, complaint: Complaint) -> dict:
         official = current_official()
+        history = list(StatusChange.select().where(StatusChange.complaint == complaint)
+                       .order_by(StatusChange.created_at, StatusChange.id))
         return dict(
             complaint=complaint, model=complaint,
             photos=list(Photo.select().where(Photo.complaint == complaint).order_by(Photo.created_at, Photo.id)),
-            history=list(StatusChange.select().where(StatusChange.complaint == complaint)
-                         .order_by(StatusChange.created_at, StatusChange.id)),
+            history=history,
+            # Who made each entry, by the anonymity rule (an anonymous reporter is never named).
+            history_actors={entry.id: access.history_actor(official, complaint, entry) for entry in history},
             messages=list(OutboundMessage.select().where(OutboundMessage.complaint == complaint)
                           .order_by(OutboundMessage.created_at, OutboundMessage.id)),
             show_reporter=access.shows_reporter(official, complaint),
