@@ -129,9 +129,10 @@ def test_scheduled_jobs_move_again_right_after_redis_returns(telegram, botapi, p
         assert jobs.send_later(row.id, 2)
         wait_until(lambda: OutboundMessage.get_by_id(row.id).state == "sent", timeout=20)
         assert time.monotonic() - back < 10
-        assert worker.poll() is None and sender.poll() is None
+        alive = worker.poll() is None and sender.poll() is None
     finally:
         output = _stop(worker, sender)
+    assert alive, output[-6000:]
     assert "scheduler: Redis is back" in output
     assert [m["text"] for m in botapi.messages(siti.id)] == ["Dikirim dua detik kemudian"]
 

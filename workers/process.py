@@ -200,15 +200,16 @@ def run_worker(queue_names: list[str], connection: Redis, *, simple: bool, burst
     worker_class = ProjectSimpleWorker if simple else ProjectWorker
     make_worker = make_worker or (lambda: worker_class(queue_names, connection=connection))
     while True:
-        worker = make_worker()
+        worker = None
         try:
+            worker = make_worker()  # (it talks to Redis already: CLIENT SETNAME)
             worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
         except (RedisError, OSError) as exc:
-            log.warning("worker %s stopped on a Redis error: %s", worker.name, exc)
+            log.warning("worker %s stopped on a Redis error: %s", getattr(worker, "name", "(new)"), exc)
         if burst or getattr(worker, "_shutdown_requested_date", None) is not None:
             return 0
         log.warning("worker %s left its loop without being asked to stop; starting again once Redis answers",
-                    worker.name)
+                    getattr(worker, "name", "(new)"))
         if not _wait_for_redis(connection):
             return 0
 
