@@ -33,7 +33,6 @@ and workers.sweeps.catch_up); this module only makes sure workers are there to t
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import logging
 import os
 import signal
@@ -56,16 +55,18 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('EXPIRE', KEYS[1
 return 0
 """
 _PR_SET_PDEATHSIG = 1
+# The C library's own symbols (prctl), loaded once in the worker: a work-horse must not search
+# for it on every job (ctypes.util.find_library runs ldconfig).
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
 
 
 # --- no process outlives its parent -----------------------------------------------------------
 def die_with_parent(parent_pid: int, sig: int = signal.SIGKILL) -> bool:
     """Ask Linux to send `sig` to this process when its parent ends (prctl PR_SET_PDEATHSIG);
     if the parent is already gone, end now. False where prctl does not exist (not Linux)."""
-    if not sys.platform.startswith("linux"):
+    if _LIBC is None:
         return False
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    if libc.prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0) != 0:
+    if _LIBC.prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0) != 0:
         log.warning("prctl(PR_SET_PDEATHSIG) failed: errno %s", ctypes.get_errno())
         return False
     if os.getppid() != parent_pid:  # the parent died before the request took effect
