@@ -143,6 +143,9 @@ class Config:
     # Panel
     LOGIN_MAX_ATTEMPTS: int = 5
     LOGIN_LOCK_SECONDS: int = 300
+    LOGIN_MAX_PER_ADDRESS: int = 20          # failures from one address over all usernames; 0 = no limit
+    LOGIN_ACCOUNT_ADDRESSES: int = 5         # addresses failing on one username that lock it for all; 0 = never
+    TRUSTED_PROXY_COUNT: int = 0             # reverse proxies in front of the panel whose X-Forwarded-For is believed
     SESSION_COOKIE_SECURE: bool = False      # set true behind https
     TILE_URL: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     TESTING: bool = False
@@ -197,9 +200,13 @@ class Config:
                      "MAX_PHOTOS"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1")
-        for name in ("BOT_GLOBAL_PER_SECOND", "BOT_CHAT_BURST", "BOT_PERSON_PER_MINUTE", "BOT_PERSON_BURST"):
+        for name in ("BOT_GLOBAL_PER_SECOND", "BOT_CHAT_BURST", "BOT_PERSON_PER_MINUTE", "BOT_PERSON_BURST",
+                     "LOGIN_MAX_PER_ADDRESS", "LOGIN_ACCOUNT_ADDRESSES", "TRUSTED_PROXY_COUNT"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be 0 (off) or more")
+        if self.LOGIN_ACCOUNT_ADDRESSES == 1:
+            raise ConfigError("LOGIN_ACCOUNT_ADDRESSES must be 0 (off) or at least 2: one address alone "
+                              "must not lock an account for everyone")
         _check_timezone(self.TIMEZONE)
         return self
 

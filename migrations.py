@@ -60,10 +60,23 @@ def _complaint_current_due(migrator) -> list:
     ]
 
 
+def _panel_sessions(migrator) -> list:
+    """Panel logins become rows, so logging out ends a session at once (sessions were only
+    signed cookies before, valid until they expired)."""
+    return [_Run(lambda: models.PanelSession.create_table(safe=True))]
+
+
+def _held_updates(migrator) -> list:
+    """Updates the polling bot confirmed to Telegram before handling them (bot.delivery)."""
+    return [_Run(lambda: models.HeldUpdate.create_table(safe=True))]
+
+
 # Each step: (version it produces, description, function(migrator) -> list of operations).
 STEPS: list[tuple[int, str, callable]] = [
     (2, "reminder marks: phase, due_at, next_at", _reminder_mark_quiet_until),
     (3, "complaints: stored current deadline (current_due) and the list indexes on it", _complaint_current_due),
+    (4, "panel sessions: one row per login, deleted at logout", _panel_sessions),
+    (5, "held updates: what the polling bot confirmed to Telegram before handling it", _held_updates),
 ]
 
 LATEST_VERSION = 1 + len(STEPS)

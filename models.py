@@ -17,6 +17,9 @@ from peewee import (
     DoubleField,
     ForeignKeyField,
     IntegerField,
+    InterfaceError,
+    OperationalError,
+    PostgresqlDatabase,
     SQL,
     Model,
     SqliteDatabase,
@@ -24,6 +27,8 @@ from peewee import (
 )
 from peewee import JSONField  # peewee 4: in core
 from playhouse.db_url import connect as url_connect
+from playhouse.db_url import parse as parse_url
+from playhouse.shortcuts import ReconnectMixin
 
 from core import status as st
 
@@ -165,6 +170,26 @@ class Official(BaseModel):
     @property
     def is_village(self) -> bool:
         return self.role in VILLAGE_ROLES
+
+
+class PanelSession(BaseModel):
+    """One login to the panel. The session cookie carries a random token and this row only its
+    hash; logging out deletes the row, so a copy of the old cookie opens nothing any more."""
+
+    official = ForeignKeyField(Official, backref="panel_sessions", on_delete="CASCADE")
+    token_hash = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField(index=True)
+
+
+class HeldUpdate(BaseModel):
+    """A Telegram update the bot confirmed to Telegram (polling) while it still waited its
+    turn behind its person's earlier updates: kept here until handled, so a crash loses
+    nothing and a slow person never holds back other people's updates (bot.delivery)."""
+
+    update_id = BigIntegerField(primary_key=True)
+    payload = TextField()  # the update as Telegram sent it (JSON)
+    held_at = DateTimeField(default=utcnow)
 
 
 class LinkCode(BaseModel):
@@ -436,7 +461,7 @@ class SchemaVersion(BaseModel):
 
 
 ALL_MODELS = [
-    Kabupaten, Kecamatan, Desa, Opd, Category, Official, LinkCode, Reporter, Complaint,
+    Kabupaten, Kecamatan, Desa, Opd, Category, Official, PanelSession, HeldUpdate, LinkCode, Reporter, Complaint,
     StatusChange, Photo, OutboundMessage, Draft, ResponseTemplate, Holiday, ReminderMark,
     PeriodicReport, SchemaVersion,
 ]
@@ -459,7 +484,35 @@ def make_database(url: str):
             check_same_thread=False,
             autoconnect=True,
         )
+    if url.split("://", 1)[0] in ("postgres", "postgresql"):
+        # A server that does not answer at all (a network cut, not a refused port) must not
+        # hold a thread, or the bot's event loop, for minutes: give up connecting after 5 s.
+        return ReconnectingPostgresqlDatabase(autoconnect=True, **{"connect_timeout": 5, **parse_url(url)})
     return url_connect(url, autoconnect=True)
+
+
+class ReconnectingPostgresqlDatabase(ReconnectMixin, PostgresqlDatabase):
+    """PostgreSQL that replaces a connection the server dropped (a restart, a failover, an
+    idle timeout) instead of failing on it until the process restarts.
+
+    peewee keeps one connection per thread and never notices it died: after a restart every
+    statement on it raised `OperationalError: the connection is closed` (the bot, whose event
+    loop and worker threads live as long as the process, stayed broken for good). playhouse's
+    ReconnectMixin closes the dead connection and runs the statement once more on a new one,
+    but only outside a transaction (inside one, the transaction fails whole and the next
+    statement reconnects). The fragments are psycopg 3's messages for a lost connection: the
+    first statement on a stale connection ("server closed the connection unexpectedly"), every
+    later one ("the connection is closed"), a server shutting down ("terminating connection").
+    A statement that fails while the server is still down raises as before."""
+
+    reconnect_errors = (
+        (OperationalError, "server closed the connection"),
+        (OperationalError, "the connection is closed"),
+        (OperationalError, "the connection is lost"),
+        (OperationalError, "terminating connection"),
+        (InterfaceError, "connection already closed"),
+        (InterfaceError, "the connection is closed"),
+    )
 
 
 def connect(config) -> None:

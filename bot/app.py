@@ -2,8 +2,11 @@
 
 Updates of different people are handled concurrently, one person's strictly in order and in
 at most one of the shared slots (`PerUserUpdateProcessor`), after a per-person budget
-(bot.flood: BOT_PERSON_PER_MINUTE, BOT_PERSON_BURST). A gate in front of every handler records each update per user
-so a redelivered one is dropped. New messages are paced by bot.limits.BotRateLimiter
+(bot.flood: BOT_PERSON_PER_MINUTE, BOT_PERSON_BURST). A gate in front of every handler drops
+an update already handled for that user; the update counts as handled once its effect is
+stored (bot.drafts), and Telegram is told it was received only after that (bot.delivery). A
+handler that fails gets one answer to the person (`on_error`), and the update stays
+unrecorded. New messages are paced by bot.limits.BotRateLimiter
 (BOT_GLOBAL_PER_SECOND, BOT_CHAT_BURST), which also waits out a 429's retry_after. HTTP goes
 through aiohttp (bot.http.AiohttpRequest): httpx's connection pool cost the bot about half its
 time under load. Nothing here runs at import time.
@@ -24,8 +27,11 @@ from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerSto
                           TypeHandler, filters)
 
 import i18n
+from peewee import DatabaseError, InterfaceError
+
 from bot import drafts, flood, router
 from bot.common import Turn, database_work, language_of, turn_of
+from bot.delivery import ConfirmingBot, ConfirmingQueue, Deliveries, ReportsHandled
 from bot.http import AiohttpRequest
 from bot.limits import BotRateLimiter
 from config import Config
@@ -36,6 +42,8 @@ MAX_CONCURRENT_UPDATES = 64
 # the gate then records it even when a later update of the same person was handled first.
 SEEN_ONCE = contextvars.ContextVar("wadul_update_seen_once", default=False)
 UPDATE_MEMORY_SECONDS = 24 * 3600  # Telegram keeps an undelivered update at most 24 hours
+PERSON_LEASE = 10                  # seconds a person's Redis lock outlives a killed process
+BUSY, DONE = b"busy", b"done"     # an update id's state in Redis (several webhook processes)
 ALLOWED_UPDATES = ["message", "callback_query"]
 MENU_COMMANDS = (("start", "bot.cmd.start"), ("lapor", "bot.cmd.file"), ("aduanku", "bot.cmd.mine"),
                  ("kontak", "bot.cmd.contacts"), ("batal", "bot.cmd.cancel"), ("bantuan", "bot.cmd.help"),
@@ -77,7 +85,11 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         Telegram hands the next update to whichever process the proxy picks as soon as the
         previous one was acknowledged, so one person's album lands on several processes at
         once: without this, two processes would save the same draft over each other, and an
-        update overtaken by its successor would look like a redelivery and be dropped."""
+        update overtaken by its successor would look like a redelivery and be dropped.
+
+        An update id is "busy" in Redis while handled and "done" afterwards: one still "busy"
+        when its person's lock is free again was begun by a process that was killed, and the
+        redelivery Telegram makes (bot.delivery answers only after handling) is handled."""
         from redis import asyncio as aioredis
 
         self._redis = aioredis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=2)
@@ -95,13 +107,17 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         """Run the update now if its person has nothing running, else queue it in their line."""
         key = self.key_of(update)
         if key is None:
-            await coroutine
+            try:
+                await coroutine
+            finally:
+                self.finished(update)
             return
         line = self._lines.get(key)
         verdict = self.limiter.check(key, update, queued=len(line) if line is not None else 0)
         if not verdict.admit:
             coroutine.close()
             self._dropped(update, verdict.tell)
+            self.finished(update)
             return
         if line is not None:
             line.append((update, coroutine))  # the running task of this person will take it
@@ -113,6 +129,8 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
                     await self._run(update, key, coroutine)
                 except Exception:  # PTB handles handler errors itself; this is ours: the line goes on
                     log.exception("update %s of user %s failed outside its handlers", update.update_id, key)
+                finally:
+                    self.finished(update)  # only now may Telegram be told (bot.delivery)
                 if not line:
                     break
                 update, coroutine = line.popleft()
@@ -120,6 +138,9 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
             del self._lines[key]  # no await since the last check: nothing was added meanwhile
             for _, left in line:  # cancelled (shutdown): what was never started is let go
                 left.close()
+
+    def finished(self, update: object) -> None:
+        """An update's handlers are done, or it was let go on purpose (bot.delivery overrides)."""
 
     async def _run(self, update: Update, key: int, coroutine: Awaitable) -> None:
         if self._redis is None:
@@ -141,11 +162,18 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
     async def _across_processes(self, update: Update, key: int, coroutine: Awaitable) -> None:
         from redis.exceptions import RedisError
 
-        lock = self._redis.lock(f"{self._prefix}:bot:person:{key}", timeout=120, blocking_timeout=60)
+        # A short lease kept alive while the update runs: a killed process's lock frees itself
+        # in PERSON_LEASE seconds, not minutes (its person's next updates wait that long).
+        lock = self._redis.lock(f"{self._prefix}:bot:person:{key}", timeout=PERSON_LEASE, blocking_timeout=60)
+        seen = f"{self._prefix}:bot:update:{update.update_id}"
         try:
-            first = await self._redis.set(f"{self._prefix}:bot:update:{update.update_id}", 1, nx=True,
-                                          ex=UPDATE_MEMORY_SECONDS)
             locked = await lock.acquire()
+            first = await self._redis.set(seen, BUSY, nx=True, ex=UPDATE_MEMORY_SECONDS)
+            if not first and locked and await self._redis.get(seen) == BUSY:
+                # Begun but never finished, and this person's lock is ours: the process that
+                # began it died (kill -9), and Telegram delivers it again. Handle it.
+                log.warning("update %s was begun by a bot process that stopped; handled again", update.update_id)
+                first = True
         except RedisError as exc:  # Redis away: this process's order and the database's memory still hold
             log.warning("Redis unavailable for update %s (%s); handled with this process's order only",
                         update.update_id, exc)
@@ -157,11 +185,31 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
             await self._release(lock, locked)
             return
         token = SEEN_ONCE.set(True)
+        lease = asyncio.create_task(self._keep_lease(lock)) if locked else None
         try:
             await coroutine
+            try:
+                await self._redis.set(seen, DONE, ex=UPDATE_MEMORY_SECONDS)
+            except RedisError as exc:
+                log.warning("update %s not marked done in Redis: %s", update.update_id, exc)
         finally:
             SEEN_ONCE.reset(token)
+            if lease is not None:
+                lease.cancel()
             await self._release(lock, locked)
+
+    @staticmethod
+    async def _keep_lease(lock) -> None:
+        """Renew the person's lock while their update runs (cancelled when it is done)."""
+        from redis.exceptions import LockError, RedisError
+
+        while True:
+            await asyncio.sleep(PERSON_LEASE / 3)
+            try:
+                await lock.extend(PERSON_LEASE, replace_ttl=True)
+            except (LockError, RedisError) as exc:
+                log.warning("could not renew a person's lock: %s", exc)
+                return
 
     @staticmethod
     async def _release(lock, locked: bool) -> None:
@@ -170,7 +218,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         if locked:
             try:
                 await lock.release()
-            except (LockError, RedisError) as exc:  # expired (a 2-minute update) or Redis away
+            except (LockError, RedisError) as exc:  # expired (renewal failed) or Redis away
                 log.warning("could not release a person's lock: %s", exc)
 
     async def initialize(self) -> None:
@@ -184,21 +232,33 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
             await self._redis.aclose()
 
 
+class ConfirmingUpdateProcessor(ReportsHandled, PerUserUpdateProcessor):
+    """PerUserUpdateProcessor that reports each finished update to bot.delivery."""
+
+
 def build_application(config: Config) -> Application:
-    """The bot, pointed at config.TELEGRAM_API_URL, with every handler registered."""
+    """The bot, pointed at config.TELEGRAM_API_URL, with every handler registered.
+
+    Its bot and update queue confirm an update to Telegram only once it is handled, in
+    polling and webhook mode alike (bot.delivery)."""
     api = config.TELEGRAM_API_URL.rstrip("/")
-    processor = PerUserUpdateProcessor(limiter=flood.PersonLimiter(config.BOT_PERSON_PER_MINUTE,
-                                                                   config.BOT_PERSON_BURST))
+    deliveries = Deliveries()
+    bot = ConfirmingBot(
+        config.TELEGRAM_BOT_TOKEN, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot",
+        request=AiohttpRequest(connection_pool_size=MAX_CONCURRENT_UPDATES),
+        get_updates_request=AiohttpRequest(connection_pool_size=1),
+        defaults=Defaults(parse_mode=ParseMode.HTML),
+        rate_limiter=BotRateLimiter(config.BOT_GLOBAL_PER_SECOND, config.BOT_CHAT_BURST, max_retries=3),
+        deliveries=deliveries, config=config,
+    )
+    processor = ConfirmingUpdateProcessor(limiter=flood.PersonLimiter(config.BOT_PERSON_PER_MINUTE,
+                                                                      config.BOT_PERSON_BURST))
+    processor.deliveries = deliveries
     application = (
         ApplicationBuilder()
-        .token(config.TELEGRAM_BOT_TOKEN)
-        .base_url(f"{api}/bot")
-        .base_file_url(f"{api}/file/bot")
-        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .bot(bot)
+        .update_queue(ConfirmingQueue(deliveries))
         .concurrent_updates(processor)
-        .request(AiohttpRequest(connection_pool_size=MAX_CONCURRENT_UPDATES))
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
-        .rate_limiter(BotRateLimiter(config.BOT_GLOBAL_PER_SECOND, config.BOT_CHAT_BURST, max_retries=3))
         .post_init(on_startup)
         .build()
     )
@@ -220,13 +280,15 @@ def turn_handler(action: Callable[[Turn], Awaitable[None]]):
 
 
 def register_handlers(application: Application) -> None:
-    """The gate first (group -1), then commands, buttons and messages (group 0), one error handler."""
+    """The gate first (group -1), then commands, buttons and messages (group 0), the record
+    of a handled update (group 1), one error handler."""
     application.add_handler(TypeHandler(Update, gate), group=-1)
     private = filters.ChatType.PRIVATE
     for name, action in router.COMMANDS.items():
         application.add_handler(CommandHandler(name, turn_handler(action), filters=private))
     application.add_handler(CallbackQueryHandler(turn_handler(router.on_callback)))
     application.add_handler(MessageHandler(private & filters.UpdateType.MESSAGE, turn_handler(router.on_message)))
+    application.add_handler(TypeHandler(Update, handled), group=1)
     application.add_error_handler(on_error)
 
 
@@ -236,8 +298,9 @@ async def gate(update: Update, context) -> None:
     if user is None or (update.message is not None and chat is not None and chat.type != ChatType.PRIVATE):
         raise ApplicationHandlerStop
     private_chat = chat.id if chat is not None and chat.type == ChatType.PRIVATE else user.id
-    # Two round trips: on PostgreSQL in a worker thread while the loop serves other people.
-    draft = await database_work(context.bot_data.get("config"), drafts.claim_update, user.id, private_chat,
+    # One or two round trips: on PostgreSQL in a worker thread while the loop serves other people.
+    # Nothing is recorded yet: the update id is stored with the update's effect (bot.drafts).
+    draft = await database_work(context.bot_data.get("config"), drafts.open_update, user.id, private_chat,
                                 update.update_id, SEEN_ONCE.get())
     if draft is None:
         log.info("update %s of user %s was already handled; dropped", update.update_id, user.id)
@@ -245,25 +308,51 @@ async def gate(update: Update, context) -> None:
     context.wadul_draft = draft  # the handlers' turn_of reads it instead of loading it again
 
 
+async def handled(update: Update, context) -> None:
+    """After the handlers (not after a failure): record the update as handled if no step
+    write did already."""
+    draft = getattr(context, "wadul_draft", None)
+    if draft is not None and getattr(draft, "pending_update_id", None) is not None:
+        await database_work(context.bot_data.get("config"), drafts.mark_handled, draft)
+
+
 async def on_error(update: object, context) -> None:
-    """Log with context; tell the person something went wrong (their draft is already saved)."""
+    """Log with context; tell the person once, and stop this update's other handlers.
+
+    The update is not recorded as handled. When the database failed (down, restarting), the
+    person is told that their last message was not stored and to send it again: a database
+    connection that broke is replaced by the next statement (models.ReconnectingPostgresqlDatabase)."""
     user_id = update.effective_user.id if isinstance(update, Update) and update.effective_user else None
-    log.error("error handling update %s (user %s)", getattr(update, "update_id", None), user_id,
-              exc_info=context.error)
+    error = context.error
+    if isinstance(error, (DatabaseError, InterfaceError)):
+        log.error("database error handling update %s (user %s): %s: %s; the person is asked to send it again",
+                  getattr(update, "update_id", None), user_id, type(error).__name__, str(error).strip()[:300])
+    else:
+        log.error("error handling update %s (user %s)", getattr(update, "update_id", None), user_id,
+                  exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None or update.effective_user is None:
-        return
+        raise ApplicationHandlerStop
+    draft = getattr(context, "wadul_draft", None)
+    if draft is not None and getattr(draft, "chosen_language", None):
+        lang = i18n.normalize_lang(draft.chosen_language)
+    else:
+        try:
+            lang = language_of(update.effective_user)
+        except Exception:  # the database may be what failed
+            lang = i18n.normalize_lang(update.effective_user.language_code)
+    key = "bot.error_unsaved" if isinstance(error, (DatabaseError, InterfaceError)) else "bot.error"
     try:
-        lang = language_of(update.effective_user)
-    except Exception:  # the database may be what failed
-        lang = i18n.normalize_lang(update.effective_user.language_code)
-    try:
-        await context.bot.send_message(update.effective_chat.id, i18n.t("bot.error", lang))
+        await context.bot.send_message(update.effective_chat.id, i18n.t(key, lang))
     except TelegramError as exc:
         log.warning("could not tell user %s about the error: %s", user_id, exc)
+    raise ApplicationHandlerStop  # one answer per update: no later group runs after a failure
 
 
 async def on_startup(application: Application) -> None:
-    """Publish the command menu in Indonesian (default) and English."""
+    """Queue the updates a previous run held and never handled (bot.delivery), then publish
+    the command menu in Indonesian (default) and English."""
+    if isinstance(application.bot, ConfirmingBot):
+        await application.bot.replay_held(application.update_queue)
     try:
         scope = BotCommandScopeAllPrivateChats()
         await application.bot.set_my_commands(_commands(MENU_COMMANDS, "id"), scope=scope)

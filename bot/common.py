@@ -79,6 +79,16 @@ class Turn:
         """Send a message to this chat (HTML; callers escape people's text)."""
         return await self.bot.send_message(self.chat_id, text[: rules.MAX_TEXT], reply_markup=reply_markup)
 
+    async def reply(self, text: str, reply_markup=None) -> Message:
+        """Answer quoting the person's message: which photo of an album a text is about."""
+        from telegram import ReplyParameters
+
+        if self.message is None:
+            return await self.say(text, reply_markup)
+        return await self.bot.send_message(
+            self.chat_id, text[: rules.MAX_TEXT], reply_markup=reply_markup,
+            reply_parameters=ReplyParameters(self.message.message_id, allow_sending_without_reply=True))
+
     async def answer(self, text: str | None = None) -> None:
         """Answer the button press once (Telegram shows a spinner until then; twice is an error)."""
         query = self.update.callback_query

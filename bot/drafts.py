@@ -4,6 +4,13 @@ The row is written at every step, so a restarted bot (or another bot process beh
 webhook) continues where the person stopped. It also remembers the last update handled for
 that user, so an update Telegram delivers twice is handled once. An idle row (no complaint
 being written) keeps that memory and the last confirmed draft's token.
+
+An update counts as handled only once its effect is stored: the gate opens it
+(`open_update`: the draft, or None for a redelivery) without writing anything, and the
+update id (`pending_update_id`) is written by the same UPDATE that stores the step it
+changes (`save`, `begin`, `finish`), or at the end by `mark_handled` when the handlers
+changed no draft. A bot killed in between leaves the update unrecorded, and Telegram's
+redelivery (bot.delivery confirms nothing unhandled) is handled again rather than dropped.
 """
 from __future__ import annotations
 
@@ -60,8 +67,9 @@ _CLAIM = Prepared(lambda update_id, chat_id, now, row_id, seen: Draft
                   .update(last_update_id=update_id, chat_id=chat_id, updated_at=now)
                   .where((Draft.id == row_id) & (Draft.last_update_id == seen)),
                   Draft.last_update_id, Draft.chat_id, Draft.updated_at, Draft.id, Draft.last_update_id)
-_SAVE = Prepared(lambda step, data, now, row_id: Draft.update(step=step, data=data, updated_at=now)
-                 .where(Draft.id == row_id), Draft.step, Draft.data, Draft.updated_at, Draft.id)
+_SAVE = Prepared(lambda step, data, now, handled, row_id: Draft
+                 .update(step=step, data=data, updated_at=now, last_update_id=handled)
+                 .where(Draft.id == row_id), Draft.step, Draft.data, Draft.updated_at, Draft.last_update_id, Draft.id)
 
 
 def load_with_language(user_id: int) -> Draft | None:
@@ -76,9 +84,10 @@ def load_with_language(user_id: int) -> Draft | None:
     return row
 
 
-def claim_update(user_id: int, chat_id: int, update_id: int, seen_once: bool = False) -> Draft | None:
-    """Record `update_id` as handled for this user: their draft (with `chosen_language` when it
-    was read with the reporter), or None when the update was handled before.
+def open_update(user_id: int, chat_id: int, update_id: int, seen_once: bool = False) -> Draft | None:
+    """This user's draft with `pending_update_id` set (and `chosen_language` when it was read
+    with the reporter), or None when the update was handled before. Records nothing: the
+    update id is stored with the update's effect (see the module's docstring).
 
     `seen_once`: Redis already made sure this update runs once (several webhook processes);
     it is handled even when a later update of this person was handled first."""
@@ -86,20 +95,49 @@ def claim_update(user_id: int, chat_id: int, update_id: int, seen_once: bool = F
         row = load_with_language(user_id)
         if row is None:
             try:
-                with db.atomic():
+                with db.atomic():  # an empty row, "nothing handled yet": not an effect of the update
                     row = Draft.create(telegram_user_id=user_id, chat_id=chat_id, step=IDLE, data={},
-                                       token=new_token(), last_update_id=update_id, updated_at=utcnow())
-                return row  # no `chosen_language`: the handler looks the reporter up
+                                       token=new_token(), last_update_id=0, updated_at=utcnow())
             except IntegrityError:
                 continue  # the same user's other process made it: read it again
-        now = utcnow()
-        if not seen_once and rules.is_redelivery(update_id, row.last_update_id, row.updated_at, now):
+        elif not seen_once and rules.is_redelivery(update_id, row.last_update_id, row.updated_at, utcnow()):
             return None
-        newest = max(update_id, row.last_update_id or 0) if seen_once else update_id
-        # Compare-and-set: of two processes given the same update, exactly one wins.
-        won = _CLAIM.execute(newest, chat_id, now, row.id, row.last_update_id).rowcount
-        if won:
-            row.last_update_id, row.chat_id, row.updated_at = newest, chat_id, now
+        if row.chat_id != chat_id:
+            Draft.update(chat_id=chat_id).where(Draft.id == row.id).execute()
+            row.chat_id = chat_id
+        row.pending_update_id = max(update_id, row.last_update_id or 0) if seen_once else update_id
+        return row
+    return None
+
+
+def _handled_id(draft: Draft) -> int:
+    """The update id to store with this write (the pending one, recorded from now on)."""
+    pending = getattr(draft, "pending_update_id", None)
+    if pending is not None:
+        draft.last_update_id, draft.pending_update_id = pending, None
+    return draft.last_update_id or 0
+
+
+def mark_handled(draft: Draft) -> bool:
+    """Record the pending update as handled when no step write did (the handlers stored
+    nothing in the draft, or only outside it). True when something was written."""
+    if getattr(draft, "pending_update_id", None) is None:
+        return False
+    draft.updated_at = utcnow()
+    Draft.update(last_update_id=_handled_id(draft), updated_at=draft.updated_at).where(Draft.id == draft.id).execute()
+    return True
+
+
+def claim_update(user_id: int, chat_id: int, update_id: int, seen_once: bool = False) -> Draft | None:
+    """Open the update and record it as handled at once (compare-and-set: of two processes
+    given the same update, exactly one wins). For callers without a later write."""
+    for _ in range(3):
+        row = open_update(user_id, chat_id, update_id, seen_once)
+        if row is None:
+            return None
+        newest, seen, now = row.pending_update_id, row.last_update_id, utcnow()
+        if _CLAIM.execute(newest, chat_id, now, row.id, seen).rowcount:
+            row.last_update_id, row.pending_update_id, row.updated_at = newest, None, now
             return row
     return None
 
@@ -116,7 +154,7 @@ def save(draft: Draft, step: str | None = None, **changes) -> Draft:
     if step is not None:
         draft.step = step
     draft.updated_at = utcnow()
-    _SAVE.execute(draft.step, draft.data, draft.updated_at, draft.id)
+    _SAVE.execute(draft.step, draft.data, draft.updated_at, _handled_id(draft), draft.id)
     return draft
 
 
@@ -127,7 +165,7 @@ def begin(draft: Draft, official_id: int | None = None) -> Draft:
     draft.data = {"official_id": official_id} if official_id else {}
     draft.created_at = draft.updated_at = utcnow()
     Draft.update(token=draft.token, step=draft.step, data=draft.data, created_at=draft.created_at,
-                 updated_at=draft.updated_at).where(Draft.id == draft.id).execute()
+                 updated_at=draft.updated_at, last_update_id=_handled_id(draft)).where(Draft.id == draft.id).execute()
     return draft
 
 
@@ -135,8 +173,8 @@ def finish(draft: Draft, complaint_id: int | None = None) -> Draft:
     """Back to idle; remember the confirmed draft so its confirm button answers, not refiles."""
     data = {"done_token": draft.token, "done_complaint": complaint_id} if complaint_id else {}
     draft.step, draft.data, draft.token, draft.updated_at = IDLE, data, new_token(), utcnow()
-    Draft.update(step=IDLE, data=data, token=draft.token, updated_at=draft.updated_at) \
-        .where(Draft.id == draft.id).execute()
+    Draft.update(step=IDLE, data=data, token=draft.token, updated_at=draft.updated_at,
+                 last_update_id=_handled_id(draft)).where(Draft.id == draft.id).execute()
     return draft
 
 

@@ -266,6 +266,10 @@ async def _download(turn: Turn, folder: str, markup) -> media.SavedPhoto | None:
         return await media.download_photo(turn.bot, file_id=incoming.file_id, file_unique_id=incoming.file_unique_id,
                                           file_size=incoming.file_size, media_dir=turn.config.MEDIA_DIR,
                                           folder=folder)
+    except media.StorageError as exc:  # ours, not theirs: sending it again cannot help
+        log.error("%s (user %s)", exc, turn.user_id)
+        await turn.say(turn.t("bot.photo_store_failed"), reply_markup=markup)
+        return None
     except (media.MediaError, TelegramError, OSError) as exc:
         log.info("feedback photo of user %s not used: %s", turn.user_id, exc)
         await turn.say(turn.t("feedback.photo.failed"), reply_markup=markup)

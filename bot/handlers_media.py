@@ -56,7 +56,7 @@ async def on_photo(turn: Turn) -> None:
     if any(p.get("file_unique_id") == incoming.file_unique_id for p in photos):
         await turn.say(turn.t("bot.file.photo_duplicate"))
         return
-    saved = await _download(turn, incoming)
+    saved = await _download(turn, incoming, len(photos))
     if saved is None:
         return
     if any(p.get("sha256") == saved.sha256 for p in photos):
@@ -68,19 +68,28 @@ async def on_photo(turn: Turn) -> None:
     await _acknowledge(turn, len(photos))
 
 
-async def _download(turn: Turn, incoming: IncomingPhoto) -> media.SavedPhoto | None:
-    """The stored photo, or None after telling the person why it could not be kept."""
+async def _download(turn: Turn, incoming: IncomingPhoto, count: int) -> media.SavedPhoto | None:
+    """The stored photo, or None after telling the person why it could not be kept (quoting
+    the photo, so they see which one of an album it was).
+
+    MEDIA_DIR failing (full, read-only) is ours, not theirs: asking them to send it again
+    cannot help, so they are told the photo is not in the complaint and how many are; the
+    draft is not touched, and one error line names the path and errno for the operator."""
     try:
         return await media.download_photo(turn.bot, file_id=incoming.file_id, file_unique_id=incoming.file_unique_id,
                                           file_size=incoming.file_size, media_dir=turn.config.MEDIA_DIR,
                                           folder=turn.draft.token)
+    except media.StorageError as exc:
+        log.error("%s (user %s)", exc, turn.user_id)
+        await turn.reply(turn.t("bot.file.photo_store_failed", count=count),
+                         reply_markup=keyboards.photos(turn.lang, count))
     except media.MediaError as exc:
         key = {"too_big": "bot.file.photo_too_big", "too_many_pixels": "bot.file.photo_too_many_pixels"}
-        await turn.say(turn.t(key.get(exc.code, "bot.file.photo_not_image"),
-                              max=media.MAX_DECODED_PIXELS // 1_000_000))
+        await turn.reply(turn.t(key.get(exc.code, "bot.file.photo_not_image"),
+                                max=media.MAX_DECODED_PIXELS // 1_000_000))
     except (BadRequest, TelegramError, OSError) as exc:
         log.warning("photo download failed for user %s: %s", turn.user_id, exc)
-        await turn.say(turn.t("bot.file.photo_failed"))
+        await turn.reply(turn.t("bot.file.photo_failed"))
     return None
 
 

@@ -86,6 +86,10 @@ async def on_photo(turn: Turn) -> None:
         saved = await media.download_photo(turn.bot, file_id=incoming.file_id, file_unique_id=incoming.file_unique_id,
                                            file_size=incoming.file_size, media_dir=turn.config.MEDIA_DIR,
                                            folder=f"result-{job['code']}")
+    except media.StorageError as exc:  # ours, not theirs: sending it again cannot help
+        log.error("%s (user %s)", exc, turn.user_id)
+        await turn.say(turn.t("bot.photo_store_failed"), reply_markup=views.photo_markup(turn.lang))
+        return
     except (media.MediaError, TelegramError, OSError) as exc:
         log.info("result photo of user %s not used: %s", turn.user_id, exc)
         await turn.say(turn.t("village.photo.failed"), reply_markup=views.photo_markup(turn.lang))

@@ -78,6 +78,12 @@ MESSAGES = {
         "en": "Sorry, something went wrong while handling your message. What you have entered so far is kept; "
               "please try again in a moment.",
     },
+    "bot.error_unsaved": {
+        "id": "Maaf, sistem kami sedang terganggu sehingga pesan terakhir Anda <b>belum tersimpan</b>. Data yang sudah "
+              "Anda isi sebelumnya tetap aman; silakan kirim lagi pesan terakhir itu beberapa saat lagi.",
+        "en": "Sorry, our system is having a problem, so your last message was <b>not stored</b>. What you entered "
+              "before is safe; please send that last message again in a few minutes.",
+    },
     # --- filing: category -----------------------------------------------------------------
     "bot.file.resume": {
         "id": "📝 Kita lanjutkan laporan Anda dari langkah terakhir.",
@@ -163,6 +169,20 @@ MESSAGES = {
     "bot.file.photo_failed": {
         "id": "Foto ini gagal saya unduh. Coba kirim sekali lagi.",
         "en": "I could not download this photo. Please send it once more.",
+    },
+    "bot.photo_store_failed": {
+        "id": "Maaf, foto ini <b>tidak dapat disimpan</b> karena gangguan penyimpanan di sisi kami (bukan kesalahan "
+              "Anda), jadi foto ini tidak terpakai. Anda dapat melanjutkan tanpa foto, atau mencoba lagi nanti.",
+        "en": "Sorry, this photo <b>could not be stored</b> because of a storage problem on our side (not your fault), "
+              "so it was not used. You can go on without a photo, or try again later.",
+    },
+    "bot.file.photo_store_failed": {
+        "id": "Maaf, foto ini <b>tidak dapat disimpan</b> karena gangguan penyimpanan di sisi kami (bukan kesalahan "
+              "Anda). Foto ini tidak ikut dalam laporan; saat ini laporan Anda berisi {count} foto. Anda dapat "
+              "melanjutkan tanpa foto ini, atau mengirimnya lagi nanti.",
+        "en": "Sorry, this photo <b>could not be stored</b> because of a storage problem on our side (not your fault). "
+              "It is not part of the complaint; your complaint now has {count} photo(s). You can go on without it, "
+              "or send it again later.",
     },
     "bot.file.photos_cleared": {"id": "Semua foto dihapus dari laporan.", "en": "All photos were removed."},
     "bot.file.photos_expected": {

@@ -4,12 +4,17 @@ Views must be registered before the first request (Flask-Admin adds blueprints).
 """
 from __future__ import annotations
 
+from pathlib import Path
+
+import flask_admin
 from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
 from models import Category, Complaint, Desa, Holiday, Official, Opd, ResponseTemplate
 from panel.language import LazyText
+from panel.security import csp_nonce
 from panel.views.accounts import OfficialView
 from panel.views.complaints import ComplaintView
 from panel.views.dashboard import DashboardView
@@ -22,10 +27,15 @@ DIRECTORY = LazyText("panel.menu.directory")
 
 def init_admin(app: Flask) -> Admin:
     """Build the admin at /admin with the Wadul theme and every panel view."""
+    # Flask-Admin's own templates are also reachable as "flask_admin/admin/...", so the few the
+    # panel replaces (panel/templates/admin/: no inline event handlers, which the CSP blocks)
+    # can import the originals and change only the macros that need it.
+    app.jinja_loader = ChoiceLoader([app.jinja_loader, PrefixLoader(
+        {"flask_admin": FileSystemLoader(str(Path(flask_admin.__file__).parent / "templates" / "bootstrap4"))})])
     admin = Admin(
         app, name="Wadul", url="/admin", theme=Bootstrap4Theme(base_template="wadul_base.html", fluid=True),
         index_view=DashboardView(name=LazyText("panel.menu.dashboard"), url="/admin", endpoint="admin"),
-        translations_path=app.config["WADUL_TRANSLATIONS"],
+        translations_path=app.config["WADUL_TRANSLATIONS"], csp_nonce_generator=csp_nonce,
     )
     admin.add_view(ComplaintView(Complaint, name=LazyText("panel.menu.complaints"), endpoint="complaint"))
     admin.add_view(RoutingView(Complaint, name=LazyText("panel.menu.routing"), endpoint="routing"))

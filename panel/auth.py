@@ -1,11 +1,15 @@
 """Officials' login and logout (Flask-Login sessions, Argon2 passwords, Redis throttling).
 
-There is no sign-up: the main admin creates accounts. A session stays valid only while the
-account is active and its password unchanged (the session id carries a password stamp).
+There is no sign-up: the main admin creates accounts. A session stays valid only while its
+row in PanelSession exists (logout deletes it), the account is active and its password
+unchanged (the session id carries a password stamp): logout, a password change and
+deactivation end a session at the next request, whatever copies of the cookie exist.
 """
 from __future__ import annotations
 
 import hashlib
+import secrets
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, has_request_context, redirect, render_template, request, session, url_for
@@ -14,15 +18,17 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
-from models import Official, utcnow
+from models import Official, PanelSession, utcnow
 from panel import throttle
 from panel.language import LazyText, tr, wtforms_translations
+from panel.security import without_impossible_choices
 from services.auth import hash_password, verify_password
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 # Verified against when the username is unknown, so both cases cost one Argon2 check.
 _DUMMY_HASH = hash_password("wadul-dummy-password")
+SESSION_HOURS = 12
 
 
 class PanelForm(FlaskForm):
@@ -32,15 +38,22 @@ class PanelForm(FlaskForm):
         def get_translations(self, form):
             return wtforms_translations
 
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        formdata, refused = without_impossible_choices(self, self.meta.wrap_formdata(self, formdata))
+        super().process(formdata, obj, data, extra_filters, **kwargs)
+        for field in refused:
+            field.process_errors.append(tr("panel.form.invalid_choice"))
+
 
 class SessionUser(UserMixin):
     """The logged-in official as Flask-Login sees them."""
 
-    def __init__(self, official: Official):
+    def __init__(self, official: Official, token: str):
         self.official = official
+        self.token = token
 
     def get_id(self) -> str:
-        return f"{self.official.id}:{password_stamp(self.official)}"
+        return f"{self.official.id}:{password_stamp(self.official)}:{self.token}"
 
     @property
     def is_active(self) -> bool:
@@ -51,16 +64,34 @@ def password_stamp(official: Official) -> str:
     return hashlib.sha256(official.password_hash.encode()).hexdigest()[:16]
 
 
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 @login_manager.user_loader
 def load_user(user_id: str):
-    """Reload the official of a session; a changed password or a deactivated account ends it."""
-    official_id, _, stamp = (user_id or "").partition(":")
-    if not official_id.isdigit():
+    """Reload the official of a session; a logout (the session row is gone), a changed password
+    or a deactivated account ends it."""
+    official_id, stamp, token = ((user_id or "").split(":") + ["", ""])[:3]
+    if not official_id.isdigit() or len(official_id) > 18 or not token:
         return None
-    official = Official.get_or_none(Official.id == int(official_id), Official.active == True)  # noqa: E712
-    if official is None or stamp != password_stamp(official):
+    row = (PanelSession.select(PanelSession, Official).join(Official)
+           .where(PanelSession.token_hash == _token_hash(token), PanelSession.official == int(official_id),
+                  PanelSession.expires_at > utcnow(), Official.active == True)  # noqa: E712
+           .get_or_none())
+    if row is None or stamp != password_stamp(row.official):
         return None
-    return SessionUser(official)
+    return SessionUser(row.official, token)
+
+
+def open_session(official: Official) -> SessionUser:
+    """A new session row for `official` (expired rows of everyone are removed on the way)."""
+    now = utcnow()
+    PanelSession.delete().where(PanelSession.expires_at <= now).execute()
+    token = secrets.token_urlsafe(32)
+    PanelSession.create(official=official, token_hash=_token_hash(token), created_at=now,
+                        expires_at=now + timedelta(hours=SESSION_HOURS))
+    return SessionUser(official, token)
 
 
 def current_official() -> Official | None:
@@ -75,7 +106,8 @@ def safe_next(target: str | None) -> str | None:
     if not target:
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        # (browsers read a backslash as a slash: "/\\evil.example" would leave the site)
         return None
     return target
 
@@ -121,14 +153,17 @@ def _start_session(official: Official):
     session.clear()  # no state from before the login survives it (session fixation)
     if lang:
         session["lang"] = lang
-    login_user(SessionUser(official))
+    login_user(open_session(official))
     Official.update(last_login_at=utcnow()).where(Official.id == official.id).execute()
     return redirect(safe_next(request.args.get("next")) or url_for("admin.index"))
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """End the session (a POST with the CSRF token, so no other site can log anyone out)."""
+    """End the session (a POST with the CSRF token, so no other site can log anyone out); its
+    row is deleted, so a copied cookie no longer works either."""
+    if current_user.is_authenticated:
+        PanelSession.delete().where(PanelSession.token_hash == _token_hash(current_user.token)).execute()
     logout_user()
     session.clear()
     flash(tr("panel.login.logged_out"), "info")
@@ -143,7 +178,7 @@ def init_app(app) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=cfg.SESSION_COOKIE_SECURE,
         SESSION_COOKIE_NAME="wadul_session",
-        PERMANENT_SESSION_LIFETIME=12 * 3600,
+        PERMANENT_SESSION_LIFETIME=SESSION_HOURS * 3600,
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SECURE=cfg.SESSION_COOKIE_SECURE,
     )

@@ -15,6 +15,9 @@ from core import status as st
 from models import Category, Complaint, Desa, Kecamatan, Opd, utcnow
 from panel.language import LazyText, tr
 from panel.queries import overdue_condition
+from panel.security import MAX_ID
+
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9000, 12, 31)
 
 
 class ChoiceFilter(BasePeeweeFilter):
@@ -29,7 +32,12 @@ class ChoiceFilter(BasePeeweeFilter):
         return self.choices() if has_request_context() else None
 
     def clean(self, value):
-        return int(value) if self.numeric else str(value)
+        if not self.numeric:
+            return str(value)
+        number = int(value)
+        if not 0 < number <= MAX_ID:
+            raise ValueError(value)  # no row has it; the database would refuse the number
+        return number
 
     def apply(self, query, value):
         return query.where(self.column == value)
@@ -101,7 +109,10 @@ class DateFilter(BasePeeweeFilter):
         self.after = after
 
     def clean(self, value):
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise ValueError(value)  # date arithmetic at the ends of the calendar overflows
+        return day
 
     def apply(self, query, value):
         if self.after:

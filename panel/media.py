@@ -8,6 +8,7 @@ from xstatic.pkg import leaflet
 
 from models import Photo
 from panel.auth import current_official
+from panel.security import RowIdConverter
 from services import access
 
 bp = Blueprint("media", __name__)
@@ -15,7 +16,7 @@ bp = Blueprint("media", __name__)
 leaflet_bp = Blueprint("leaflet", __name__, static_folder=leaflet.BASE_DIR, static_url_path="/vendor/leaflet")
 
 
-@bp.route("/media/photo/<int:photo_id>")
+@bp.route("/media/photo/<rowid:photo_id>")
 def photo(photo_id: int):
     """A complaint photo's cleaned copy, for an official allowed to see that complaint."""
     official = current_official()
@@ -30,10 +31,10 @@ def photo(photo_id: int):
         response = send_from_directory(current_app.config["WADUL"].MEDIA_DIR, row.path, mimetype=row.mime_type)
     except NotFound:
         abort(404)
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+    return response  # sent with "Cache-Control: no-store" like every page (panel.web)
 
 
 def init_app(app) -> None:
+    app.url_map.converters["rowid"] = RowIdConverter
     app.register_blueprint(bp)
     app.register_blueprint(leaflet_bp)

@@ -1,5 +1,17 @@
-"""Login throttling in Redis, shared by every web process: LOGIN_MAX_ATTEMPTS failures per
-username and address within LOGIN_LOCK_SECONDS lock that pair until the window passes."""
+"""Login throttling in Redis, shared by every web process. Three counters, each over a window
+of LOGIN_LOCK_SECONDS from its first failure:
+
+- one username from one address: LOGIN_MAX_ATTEMPTS failures lock that pair (guessing one
+  password);
+- one address over all usernames: LOGIN_MAX_PER_ADDRESS failures lock the address (password
+  spraying: one common password tried on many accounts);
+- one username from many addresses: failures from LOGIN_ACCOUNT_ADDRESSES different addresses
+  lock the username for everyone (distributed guessing). Counting addresses, not failures,
+  means no single address can lock someone else out of their account.
+
+The address is `request.remote_addr`, which is the client's own only when TRUSTED_PROXY_COUNT
+matches the reverse proxies in front of the panel (panel.web applies werkzeug's ProxyFix).
+"""
 from __future__ import annotations
 
 import hashlib
@@ -12,22 +24,35 @@ from services import runtime
 log = logging.getLogger(__name__)
 
 
-def _key(username: str, address: str) -> str:
-    cfg = runtime.config()
+def _digest(*parts: str) -> str:
     # Hashed: usernames typed by strangers never become Redis key names as they are.
-    digest = hashlib.sha256(f"{username.strip().lower()}|{address}".encode()).hexdigest()[:32]
-    return f"{cfg.QUEUE_PREFIX}:login-fail:{digest}"
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+def _keys(username: str, address: str) -> tuple[str, str, str]:
+    """(pair counter, address counter, the username's set of failing addresses)."""
+    prefix = f"{runtime.config().QUEUE_PREFIX}:login-fail"
+    username = username.strip().lower()
+    return (f"{prefix}:{_digest(username, address)}", f"{prefix}-addr:{_digest(address)}",
+            f"{prefix}-user:{_digest(username)}")
 
 
 def locked_for(username: str, address: str) -> int:
-    """Seconds until this username+address may try again; 0 when not locked."""
+    """Seconds until this username may be tried from this address again; 0 when not locked."""
     cfg = runtime.config()
+    pair, by_address, by_user = _keys(username, address)
     try:
         conn = runtime.redis()
-        failures = int(conn.get(_key(username, address)) or 0)
-        if failures < cfg.LOGIN_MAX_ATTEMPTS:
-            return 0
-        return max(int(conn.ttl(_key(username, address))), 1)
+        pipe = conn.pipeline()
+        pipe.get(pair)
+        pipe.get(by_address)
+        pipe.scard(by_user)
+        failures, address_failures, addresses = pipe.execute()
+        limits = ((pair, int(failures or 0), cfg.LOGIN_MAX_ATTEMPTS),
+                  (by_address, int(address_failures or 0), cfg.LOGIN_MAX_PER_ADDRESS),
+                  (by_user, int(addresses or 0), cfg.LOGIN_ACCOUNT_ADDRESSES))
+        waits = [max(int(conn.ttl(key)), 1) for key, count, limit in limits if limit and count >= limit]
+        return max(waits, default=0)
     except RedisError as exc:
         # Without Redis nobody could log in at all if this failed closed; Argon2's cost
         # still slows guessing, and the outage is logged.
@@ -36,21 +61,29 @@ def locked_for(username: str, address: str) -> int:
 
 
 def record_failure(username: str, address: str) -> None:
-    """Count a failed login; the window starts at the first failure."""
+    """Count a failed login in all three counters; each window starts at its first failure."""
     cfg = runtime.config()
+    pair, by_address, by_user = _keys(username, address)
     try:
         pipe = runtime.redis().pipeline()
-        key = _key(username, address)
-        pipe.incr(key)
-        pipe.expire(key, cfg.LOGIN_LOCK_SECONDS, nx=True)
+        pipe.incr(pair)
+        pipe.incr(by_address)
+        pipe.sadd(by_user, _digest(address))
+        for key in (pair, by_address, by_user):
+            pipe.expire(key, cfg.LOGIN_LOCK_SECONDS, nx=True)
         pipe.execute()
     except RedisError as exc:
         log.warning("login throttle unavailable: %s", exc)
 
 
 def clear(username: str, address: str) -> None:
-    """Forget the failures after a successful login."""
+    """Forget this pair's failures after a successful login. The address's count over all
+    usernames stays: knowing one password must not reset a spraying address's budget."""
+    pair, _, by_user = _keys(username, address)
     try:
-        runtime.redis().delete(_key(username, address))
+        pipe = runtime.redis().pipeline()
+        pipe.delete(pair)
+        pipe.srem(by_user, _digest(address))
+        pipe.execute()
     except RedisError as exc:
         log.warning("login throttle unavailable: %s", exc)

@@ -16,6 +16,7 @@ decoded whole and must stay within MAX_DECODED_PIXELS.
 from __future__ import annotations
 
 import asyncio
+import errno as errnos
 import hashlib
 import io
 import os
@@ -42,6 +43,22 @@ class MediaError(Exception):
     def __init__(self, code: str, detail: str = ""):
         super().__init__(f"{code}: {detail}" if detail else code)
         self.code = code
+
+
+class StorageError(OSError):
+    """MEDIA_DIR could not take the photo (full disk, read-only, missing permission): a
+    problem on the operator's side, not the sender's. Nothing is left half-written.
+
+    `str()` is the one log line an operator acts on: the path, the errno and its name."""
+
+    def __init__(self, path: str | Path, error: OSError):
+        super().__init__(error.errno, error.strerror, str(path))
+        self.path = str(path)
+        self.errno_name = errnos.errorcode.get(error.errno or 0, "?")
+
+    def __str__(self) -> str:
+        return (f"photo not stored in MEDIA_DIR: cannot write {self.path}: [Errno {self.errno} {self.errno_name}] "
+                f"{self.strerror} (free space, or give this process write access)")
 
 
 @dataclass
@@ -110,7 +127,11 @@ def store_photo(data: bytes, media_dir: str | Path, folder: str, *, file_id: str
     digest = hashlib.sha256(data).hexdigest()
     cleaned, width, height = clean_image(data)
     relative = Path(f"{(now or datetime.now()):%Y}") / _safe(folder) / f"{digest[:16]}.jpg"
-    _write_atomically(Path(media_dir) / relative, cleaned)
+    target = Path(media_dir) / relative
+    try:
+        _write_atomically(target, cleaned)
+    except OSError as exc:
+        raise StorageError(exc.filename or target, exc) from exc
     return SavedPhoto(file_id, file_unique_id, relative.as_posix(), digest, len(data), width, height)
 
 

@@ -11,7 +11,7 @@ def test_prepared_sql_is_what_peewee_builds_for_the_same_values(db):
     cases = [
         (drafts._READ, (700_000_123,)),
         (drafts._CLAIM, (100_000_777, 700_000_123, now, 42, 100_000_776)),
-        (drafts._SAVE, ("photos", {"description": "Jalan 'rusak'", "photos": [{"path": "a.jpg"}]}, now, 42)),
+        (drafts._SAVE, ("photos", {"description": "Jalan 'rusak'", "photos": [{"path": "a.jpg"}]}, now, 100_000_777, 42)),
     ]
     for prepared, values in cases:
         assert prepared._compile()[0] is not None, "the draft queries must be mappable"
@@ -50,3 +50,20 @@ def test_claim_read_and_save_round_trip_through_the_database(db):
     assert drafts.load_with_language(700_000_001).chosen_language == "en"
     Reporter.update(language_chosen=False).execute()
     assert drafts.load_with_language(700_000_001).chosen_language is None
+
+
+def test_an_opened_update_is_recorded_only_with_its_effect(db):
+    """The gate's open records nothing; the step write records the update; a redelivery of
+    an update whose effect is stored is dropped, one whose effect is not is handled again."""
+    opened = drafts.open_update(700_000_002, 700_000_002, 10)
+    assert opened.pending_update_id == 10
+    assert Draft.get(Draft.telegram_user_id == 700_000_002).last_update_id == 0  # nothing recorded yet
+    again = drafts.open_update(700_000_002, 700_000_002, 10)  # the bot died before any effect
+    assert again is not None and again.pending_update_id == 10
+    drafts.save(again, drafts.PHOTOS, photos=[{"path": "a.jpg"}])
+    stored = Draft.get(Draft.telegram_user_id == 700_000_002)
+    assert (stored.last_update_id, stored.data) == (10, {"photos": [{"path": "a.jpg"}]})
+    assert drafts.open_update(700_000_002, 700_000_002, 10) is None  # effect stored: a redelivery
+    quiet = drafts.open_update(700_000_002, 700_000_002, 11)  # e.g. /bantuan: no step write
+    assert drafts.mark_handled(quiet) and not drafts.mark_handled(quiet)
+    assert Draft.get(Draft.telegram_user_id == 700_000_002).last_update_id == 11

@@ -5,6 +5,7 @@ Headless Chromium from Debian's packages (/usr/bin/chromium), driven by Playwrig
 when Chromium or Playwright is missing, unless WADUL_REQUIRE_BROWSER=1 (then it fails).
 """
 import os
+from datetime import date
 
 import pytest
 
@@ -27,6 +28,12 @@ def browser_page():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="id-ID")
         page.set_default_timeout(15000)
+        # Whatever the Content-Security-Policy blocks, and any script error, is kept to be checked.
+        page.blocked = []
+        page.on("console", lambda msg: page.blocked.append(f"{page.url}: {msg.text}") if (
+            ("Content Security Policy" in msg.text or msg.type == "error")
+            and not msg.location.get("url", "").endswith("/favicon.ico")) else None)
+        page.on("pageerror", lambda exc: page.blocked.append(str(exc)))
         yield page
         shot_dir = os.environ.get("WADUL_SCREENSHOTS")
         if shot_dir:
@@ -74,4 +81,46 @@ def test_staff_mark_a_complaint_in_progress_and_the_reporter_is_told(live_panel,
     assert "sedang diproses" in message["text"] and "Tim survei datang besok pagi." in message["text"]
     page.reload()
     page.wait_for_selector(".message-row[data-state='sent']")
+    assert page.blocked == []  # the page, its photo, map and forms all work under the CSP
+
+
+def test_main_admin_pages_work_under_the_content_security_policy(live_panel, browser_page):
+    """Every menu page of the main admin, and the forms with Flask-Admin's own scripts (village
+    search, date picker, filters), load with no script error and nothing blocked by the CSP."""
+    admin = make_official(models.ROLE_MAIN_ADMIN)
+    complaint = make_complaint()
+    page = browser_page
+    page.goto(f"{live_panel}/login")
+    page.fill("#username", admin.username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+    assert "script-src 'self' 'nonce-" in page.evaluate("() => fetch('/admin/').then(r => "
+                                                         "r.headers.get('content-security-policy'))")
+    for path in ("/admin/", "/admin/complaint/", f"/admin/complaint/details/?id={complaint.id}",
+                 "/admin/routing/", "/admin/responsetemplate/new/", "/admin/opd/", "/admin/category/new/",
+                 "/admin/desa/", "/admin/holiday/new/", "/admin/regions/", "/admin/official/new/"):
+        page.goto(live_panel + path)
+        page.wait_for_load_state("load")
+        assert page.locator(".navbar-brand").count() == 1, path
+    page.goto(f"{live_panel}/admin/official/new/")
+    page.click("#s2id_desa a, .select2-container")  # Flask-Admin's select2 village search opens
+    page.wait_for_selector(".select2-drop-active, .select2-dropdown", state="attached")
+    page.goto(f"{live_panel}/admin/complaint/")
+    page.click("text=Tambah saringan")
+    page.click(".dropdown-menu.show a.filter >> nth=0")  # adds a filter row, stays on the page
+    page.wait_for_selector("table.filters tr")
+    assert page.url.endswith("/admin/complaint/")
+
+    holiday = models.Holiday.create(day=date(2031, 3, 3), name="Cuti bersama uji")
+    page.goto(f"{live_panel}/admin/holiday/")
+    page.once("dialog", lambda dialog: dialog.dismiss())  # "no": nothing is deleted
+    page.click("button[data-confirm]")
+    page.wait_for_timeout(300)
+    assert models.Holiday.get_or_none(models.Holiday.id == holiday.id) is not None
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("button[data-confirm]")
+    page.wait_for_selector(".alert-success")
+    assert models.Holiday.get_or_none(models.Holiday.id == holiday.id) is None
+    assert page.blocked == []
 

@@ -8,7 +8,7 @@ from playhouse.migrate import migrate
 import migrations
 import models
 from models import ReminderMark
-from tests.factories import make_complaint
+from tests.factories import make_complaint, make_official
 
 
 def _columns(table: str) -> set[str]:
@@ -52,3 +52,14 @@ def test_init_db_on_a_release_1_database_applies_the_pending_steps_first(seeded)
     assert migrations.current_version() == migrations.LATEST_VERSION
     assert {"phase", "due_at", "next_at"} <= _columns(table)
     assert models.Complaint.get_by_id(complaint.id).current_due == complaint.response_due_at
+
+
+def test_panel_sessions_get_their_table(seeded):
+    """Step 4 on a version-3 database (no panel_session table): logins have rows to live in."""
+    models.db.drop_tables([models.PanelSession])
+    models.SchemaVersion.delete().execute()
+    models.SchemaVersion.create(version=3)
+    assert not models.PanelSession.table_exists()
+    assert migrations.upgrade()[0] == "4: panel sessions: one row per login, deleted at logout"
+    assert models.PanelSession.table_exists() and migrations.current_version() == migrations.LATEST_VERSION
+    models.PanelSession.create(official=make_official(), token_hash="a" * 64, expires_at=datetime(2030, 1, 1))

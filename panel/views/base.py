@@ -11,6 +11,7 @@ from flask_admin import BaseView
 from flask_admin.contrib.peewee import ModelView
 
 from panel.auth import PanelForm, current_official
+from panel.security import id_or_404
 
 
 def _refuse():
@@ -36,15 +37,47 @@ class PanelView(RoleGate, BaseView):
     """A plain page (dashboard, region import) with the role gate."""
 
 
+# Columns no page, export or form of the panel shows, whatever a view lists: password and
+# code hashes (an Argon2 hash is an offline guessing target) and session tokens' hashes.
+SECRET_COLUMNS = ("password_hash", "code_hash", "token_hash")
+MAX_PAGE = 1_000_000
+MAX_SEARCH_WORDS, MAX_SEARCH_CHARS = 10, 200
+
+
 class PanelModelView(RoleGate, ModelView):
     """A model list/detail/form view whose every row lookup is scoped to the user."""
 
     form_base_class = PanelForm
+    column_details_exclude_list = SECRET_COLUMNS
+    column_export_exclude_list = SECRET_COLUMNS
+    column_exclude_list = SECRET_COLUMNS
+    form_excluded_columns = SECRET_COLUMNS
     can_delete = False
     can_view_details = True
     page_size = 50
     can_set_page_size = True
     action_disallowed_list = ["delete"]
+
+    def _get_list_extra_args(self):
+        """The list's page, sort and filters from the URL; a page no list reaches is not found
+        (a negative or huge page would reach the database as an OFFSET it refuses)."""
+        args = super()._get_list_extra_args()
+        if not 0 <= (args.page or 0) <= MAX_PAGE:
+            abort(404)
+        if args.search:
+            # Flask-Admin ANDs one condition per word: thousands of words nest deeper than
+            # peewee can build (RecursionError). Nobody searches with more than a few words.
+            args.search = " ".join(args.search.split()[:MAX_SEARCH_WORDS])[:MAX_SEARCH_CHARS] or None
+        return args
+
+    def get_details_columns(self):
+        return [(name, label) for name, label in super().get_details_columns() if name not in SECRET_COLUMNS]
+
+    def get_export_columns(self):
+        return [(name, label) for name, label in super().get_export_columns() if name not in SECRET_COLUMNS]
+
+    def get_list_columns(self):
+        return [(name, label) for name, label in super().get_list_columns() if name not in SECRET_COLUMNS]
 
     def scope(self, query):
         """Narrow `query` to the rows the current official may see (default: all)."""
@@ -55,10 +88,7 @@ class PanelModelView(RoleGate, ModelView):
 
     def get_one(self, id):
         """The row if the current official may see it; 404 otherwise."""
-        try:
-            pk = int(id)
-        except (TypeError, ValueError):
-            abort(404)
+        pk = id_or_404(id)
         row = self.get_query().where(self.model._meta.primary_key == pk).get_or_none()
         if row is None:
             abort(404)

@@ -6,7 +6,6 @@ every change goes through the status door.
 """
 from __future__ import annotations
 
-from datetime import datetime
 
 from flask import current_app, g, request
 from flask_admin import expose
@@ -23,6 +22,7 @@ from panel.auth import current_official
 from panel.formatting import current_deadline, deadline_cell, local_time, status_badge, status_label
 from panel.language import LazyText, current_lang, tr
 from panel.queries import complaint_rows, deadline_order
+from panel.security import csv_cell
 from panel.views.base import PanelModelView
 from panel.views.complaint_actions import ComplaintActions
 from services import access
@@ -181,7 +181,7 @@ def export_lines(query) -> list[ExportLine]:
 
 
 class ExportCells:
-    """An export line's cells, what EXPORT_FORMATTERS (and _csv_safe) make of a complaint,
+    """An export line's cells, what EXPORT_FORMATTERS (and csv_cell) make of a complaint,
     with the request's language, zone, viewer and clock read once per export instead of once
     per cell (tests/test_panel_scale_paths.py holds the two to the same output)."""
 
@@ -227,7 +227,7 @@ class ExportCells:
             "escalation_level": m.escalation_level, "rating": m.rating or "", "reporter": reporter,
             "address_text": m.address_text, "description": m.description,
         }
-        return {name: _csv_safe("" if value is None else value) for name, value in cells.items()}
+        return {name: csv_cell("" if value is None else value) for name, value in cells.items()}
 
 
 # The list counts matching rows only this far past the page shown: counting a quarter of a
@@ -346,7 +346,7 @@ class ComplaintView(ComplaintActions, PanelModelView):
                     context = g._wadul_export_cells = ExportCells()
                 model.cells = context.row(model)
             return model.cells[name]
-        return _csv_safe(super().get_export_value(model, name))
+        return csv_cell(super().get_export_value(model, name), local_time)
 
     def get_export_name(self, export_type="csv"):
         return f"aduan-{utcnow():%Y%m%d-%H%M}.{export_type}"
@@ -386,12 +386,3 @@ def _outline(complaint: Complaint):
         return None
     # complaint_rows() leaves the boundary out; only this page draws it.
     return Desa.select(Desa.geometry).where(Desa.id == complaint.desa_id).scalar() or None
-
-
-def _csv_safe(value):
-    """Spreadsheet formula injection: text typed by the public never starts a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    if isinstance(value, datetime):
-        return local_time(value)
-    return value

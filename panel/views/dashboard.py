@@ -13,6 +13,7 @@ from models import ROLES
 from panel import dashboard
 from panel.auth import current_official
 from panel.language import tr
+from panel.security import csv_cell
 from panel.views.base import RoleGate
 
 
@@ -34,13 +35,13 @@ class DashboardView(RoleGate, AdminIndexView):
         data = dashboard.build(current_official(), request.args.get("days", 30, type=int))
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow([tr(f"panel.dash.{k}") for k in (
+        rows = [[tr(f"panel.dash.{k}") for k in (
             "office_kind", "office", "received", "due", "on_time", "on_time_rate", "median_hours",
-            "overdue_now", "rating")] + [tr("feedback.dash.reopened")])
-        for o in data.offices:
-            writer.writerow([tr(f"panel.dash.kind.{o.kind}"), o.name, o.received, o.due, o.on_time,
-                             _blank(o.on_time_rate), _blank(o.median_response_hours), o.overdue_now,
-                             _blank(o.average_rating), o.reopened])
+            "overdue_now", "rating")] + [tr("feedback.dash.reopened")]]
+        rows += [[tr(f"panel.dash.kind.{o.kind}"), o.name, o.received, o.due, o.on_time, _blank(o.on_time_rate),
+                  _blank(o.median_response_hours), o.overdue_now, _blank(o.average_rating), o.reopened]
+                 for o in data.offices]
+        writer.writerows([csv_cell(cell) for cell in row] for row in rows)  # office names are typed by people
         name = f"kinerja-{data.period_days}-hari.csv"
         return Response(out.getvalue(), mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename={name}"})

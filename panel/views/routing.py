@@ -33,6 +33,8 @@ class VillageLoader(QueryAjaxModelLoader):
         return Desa.get_or_none(Desa.id == pk)
 
     def get_list(self, term, offset=0, limit=20):
+        # offset and limit come from the URL (?offset=&limit=): kept where the database accepts them
+        offset, limit = min(max(offset or 0, 0), 1_000_000), min(max(limit or 20, 1), 50)
         query = Desa.select().order_by(Desa.name)
         if term:
             query = query.where(Desa.name.contains(term.strip()) | Desa.code.startswith(term.strip()))

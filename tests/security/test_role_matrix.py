@@ -1,0 +1,289 @@
+"""Who reaches what: every endpoint of the panel's URL map, tried by every role (and by nobody
+logged in), with another office's ids in the URL. Each endpoint must be classified in
+EXPECTED below; a view added to the panel without a line here fails
+`test_every_endpoint_is_classified`, so no new view escapes the matrix.
+
+The answers a role can get: 200 (the page), 302 (Flask-Admin sends back to the list when a
+view has the feature off, or to the login for nobody), 401 (a photo for nobody), 403 (the
+role may not open the view), 404 (the row is another office's: not found and not yours
+look alike). Every page a role gets is also searched for what it must not contain: the other
+office's tracking code and template title, and any password hash.
+"""
+from __future__ import annotations
+
+import pytest
+
+import models
+from models import (ROLE_MAIN_ADMIN, ROLE_OPD_ADMIN, ROLE_OPD_STAFF, ROLE_OVERSIGHT, ROLE_VILLAGE_HEAD,
+                    ROLE_VILLAGE_OFFICIAL, Category, Desa, Holiday, Opd, Photo, ResponseTemplate)
+from tests.factories import make_complaint, make_official
+from tests.panelkit import app, client, csrf_from, login  # noqa: F401 (fixtures)
+
+ANON = "anonymous"
+ROLES = (ROLE_MAIN_ADMIN, ROLE_OPD_ADMIN, ROLE_OPD_STAFF, ROLE_VILLAGE_HEAD, ROLE_VILLAGE_OFFICIAL, ROLE_OVERSIGHT)
+EVERYONE = (*ROLES, ANON)
+OPD = (ROLE_OPD_ADMIN, ROLE_OPD_STAFF)
+VILLAGE = (ROLE_VILLAGE_HEAD, ROLE_VILLAGE_OFFICIAL)
+ACTING = (ROLE_MAIN_ADMIN, *OPD, *VILLAGE)
+MANAGERS = (ROLE_MAIN_ADMIN, ROLE_OPD_ADMIN, ROLE_VILLAGE_HEAD)
+DIRECTORY = (ROLE_MAIN_ADMIN, ROLE_OVERSIGHT)
+MAIN = (ROLE_MAIN_ADMIN,)
+OTHER_VILLAGE = "61.04.01.2012"
+
+
+def gate(allowed, ok=200, **per_role):
+    """Nobody → 302 (to the login); roles outside `allowed` → 403; inside → `ok`, except the
+    roles given in `per_role` (e.g. 404 for those the row belongs to another office of)."""
+    answers = {role: (ok if role in allowed else 403) for role in ROLES}
+    answers[ANON] = 302
+    answers.update(per_role)
+    return answers
+
+
+def same(code, **per_role):
+    return {**{role: code for role in EVERYONE}, **per_role}
+
+
+def not_theirs(*roles):
+    """404 for these roles: the id in the URL is another office's."""
+    return {role: 404 for role in roles}
+
+
+# endpoint -> expected status per role. GET for endpoints that answer GET, else POST.
+EXPECTED = {
+    # public and session pages
+    "root": same(302),
+    "health": same(200),
+    "static": same(200),
+    "leaflet.static": same(200),
+    "admin.static": same(200),
+    "auth.login": same(302, anonymous=200),
+    "auth.logout": same(302),
+    "set_language": same(302),
+    "media.photo": {ROLE_MAIN_ADMIN: 200, **not_theirs(*OPD, *VILLAGE, ROLE_OVERSIGHT), ANON: 401},
+    # the dashboard
+    "admin.index": gate(ROLES),
+    "admin.export_offices": gate(ROLES),
+    # complaints: everyone's, scoped in the query
+    "complaint.index_view": gate(ROLES),
+    "complaint.details_view": gate(ROLES, **not_theirs(*OPD, *VILLAGE, ROLE_OVERSIGHT)),
+    "complaint.act_view": gate(ROLES, ok=302, **not_theirs(*OPD, *VILLAGE, ROLE_OVERSIGHT)),
+    "complaint.export": gate(ROLES),
+    "complaint.create_view": gate(ROLES, ok=302),
+    "complaint.edit_view": gate(ROLES, ok=302),
+    "complaint.delete_view": gate(ROLES, ok=302),
+    "complaint.action_view": gate(ROLES, ok=302),
+    "complaint.ajax_lookup": gate(ROLES, ok=404),
+    "complaint.ajax_update": gate(ROLES, ok=404),
+    # routing: the main admin's
+    "routing.index_view": gate(MAIN),
+    "routing.edit_view": gate(MAIN),
+    "routing.ajax_lookup": gate(MAIN),
+    "routing.details_view": gate(MAIN, ok=302),
+    "routing.create_view": gate(MAIN, ok=302),
+    "routing.export": gate(MAIN, ok=302),
+    "routing.delete_view": gate(MAIN, ok=302),
+    "routing.action_view": gate(MAIN, ok=302),
+    "routing.ajax_update": gate(MAIN, ok=404),
+    # response templates: acting roles use them, managers keep their own office's
+    "responsetemplate.index_view": gate(ACTING),
+    "responsetemplate.details_view": gate(ACTING, **not_theirs(*OPD, *VILLAGE)),
+    "responsetemplate.create_view": gate(MANAGERS),
+    "responsetemplate.edit_view": gate(MANAGERS, **not_theirs(ROLE_OPD_ADMIN, ROLE_VILLAGE_HEAD)),
+    "responsetemplate.delete_view": gate(MANAGERS, ok=302, **not_theirs(ROLE_OPD_ADMIN, ROLE_VILLAGE_HEAD)),
+    "responsetemplate.ajax_lookup": gate(MANAGERS),
+    "responsetemplate.export": gate(ACTING, ok=302),
+    "responsetemplate.action_view": gate(ACTING, ok=302),
+    "responsetemplate.ajax_update": gate(ACTING, ok=404),
+    # accounts and the region file: the main admin's
+    "official.index_view": gate(MAIN),
+    "official.details_view": gate(MAIN),
+    "official.create_view": gate(MAIN),
+    "official.edit_view": gate(MAIN),
+    "official.ajax_lookup": gate(MAIN),
+    "official.link_code_view": gate(MAIN),
+    "official.unlink_view": gate(MAIN, ok=302),
+    "official.export": gate(MAIN, ok=302),
+    "official.delete_view": gate(MAIN, ok=302),
+    "official.action_view": gate(MAIN, ok=302),
+    "official.ajax_update": gate(MAIN, ok=404),
+    "regions.index": gate(MAIN),
+}
+# The directory: the main admin edits, oversight reads.
+for _view in ("opd", "category", "desa", "holiday"):
+    EXPECTED.update({
+        f"{_view}.index_view": gate(DIRECTORY),
+        f"{_view}.details_view": gate(DIRECTORY),
+        f"{_view}.create_view": gate(DIRECTORY, oversight=403, **({"main_admin": 302} if _view == "desa" else {})),
+        f"{_view}.edit_view": gate(DIRECTORY, oversight=403),
+        f"{_view}.export": gate(DIRECTORY, ok=302),
+        f"{_view}.delete_view": gate(DIRECTORY, ok=302),
+        f"{_view}.action_view": gate(DIRECTORY, ok=302),
+        f"{_view}.ajax_lookup": gate(DIRECTORY, ok=404),
+        f"{_view}.ajax_update": gate(DIRECTORY, ok=404),
+    })
+
+
+def _photo(complaint, media_dir) -> Photo:
+    path = f"{complaint.tracking_code}.jpg"
+    (media_dir / path).write_bytes(b"\xff\xd8\xff\xe0 matrix " + path.encode())
+    return Photo.create(complaint=complaint, path=path)
+
+
+def _opd_filter_arg(app) -> str:
+    from panel.views.complaints import ComplaintView
+
+    view = next(v for v in app.extensions["admin"][0]._views if isinstance(v, ComplaintView))
+    with app.test_request_context():
+        view._refresh_filters_cache()
+        index = next(i for i, f in enumerate(view._filters) if f.column is models.Complaint.assigned_opd)
+        return f"flt0_{view.get_filter_arg(index, view._filters[index])}"
+
+
+@pytest.fixture
+def world(app, seeded, tmp_path):
+    """Rows of two OPDs and two villages, and the main admin's own rows (routing, directory)."""
+    media_dir = tmp_path / "media"
+    media_dir.mkdir(exist_ok=True)
+    village_category = Category.get(Category.code == "infra_desa")
+    village_a, village_b = Desa.get(Desa.code == "61.04.01.2011"), Desa.get(Desa.code == OTHER_VILLAGE)
+    dputr, dlh = Opd.get(Opd.code == "DPUTR"), Opd.get(Opd.code == "DLH")
+    complaints = {
+        "dlh": make_complaint(category=Category.get(Category.code == "sampah")),
+        "other_village": make_complaint(category=village_category, desa=village_b),
+        "confidential": make_complaint(is_confidential=True),
+    }
+    templates = {
+        "dlh": ResponseTemplate.create(opd=dlh, title="Templat DLH rahasia", text="Sampah diangkut."),
+        "other_village": ResponseTemplate.create(desa=village_b, title="Templat desa lain", text="Ditangani."),
+        "doomed": ResponseTemplate.create(opd=dlh, title="Templat DLH hapus", text="Dihapus oleh admin."),
+    }
+    ResponseTemplate.create(opd=dputr, title="Templat DPUTR", text="Jalan diperbaiki.")
+    ResponseTemplate.create(desa=village_a, title="Templat desa sendiri", text="Ditangani desa.")
+    return dict(
+        complaints=complaints, templates=templates,
+        photos={key: _photo(c, media_dir) for key, c in complaints.items()},
+        routing=make_complaint(status="new", assigned_opd=None, routing_problem="no_village"),
+        official=make_official(ROLE_OPD_STAFF, opd="DLH"),
+        opd=dlh, category=Category.get(Category.code == "sampah"), desa=village_b, opd_filter=_opd_filter_arg(app),
+        holiday=Holiday.create(day="2031-01-02", name="Libur uji"),
+        doomed_holiday=Holiday.create(day="2031-01-03", name="Libur dihapus"),
+        doomed_by_action=Holiday.create(day="2031-01-04", name="Libur dihapus lewat aksi"),
+    )
+
+
+def _other_office(role: str) -> str:
+    """The complaint (and template) key of another office than `role`'s own."""
+    if role in VILLAGE:
+        return "other_village"
+    if role == ROLE_OVERSIGHT:
+        return "confidential"  # oversight sees every office, but no confidential complaint
+    return "dlh"
+
+
+def _target(endpoint: str, role: str, world) -> tuple[str, dict, dict]:
+    """(method, URL arguments, form data) for one endpoint tried by `role`."""
+    view, _, name = endpoint.partition(".")
+    other = _other_office(role)
+    ids = {
+        "complaint": world["complaints"][other].id, "routing": world["routing"].id,
+        "responsetemplate": world["templates"][other if other != "confidential" else "dlh"].id,
+        "official": world["official"].id, "opd": world["opd"].id, "category": world["category"].id,
+        "desa": world["desa"].id, "holiday": world["holiday"].id,
+    }
+    special = {
+        "static": ("GET", {"filename": "panel.css"}, {}),
+        "leaflet.static": ("GET", {"filename": "leaflet.js"}, {}),
+        "admin.static": ("GET", {"filename": "admin/css/bootstrap4/admin.css"}, {}),
+        "set_language": ("POST", {"code": "en"}, {"next": "/admin/"}),
+        "auth.logout": ("POST", {}, {}),
+        "media.photo": ("GET", {"photo_id": world["photos"][other].id}, {}),
+        "complaint.act_view": ("POST", {"action": "note", "id": ids["complaint"]}, {"note-note": ""}),
+        "official.link_code_view": ("POST", {"id": ids["official"]}, {}),
+        "official.unlink_view": ("POST", {"id": ids["official"]}, {}),
+    }
+    if endpoint in special:
+        return special[endpoint]
+    if name == "delete_view":
+        doomed = {"holiday": world["doomed_holiday"].id, "responsetemplate": world["templates"]["doomed"].id}
+        row = doomed.get(view, ids.get(view))
+        return "POST", {}, {"id": row, "url": f"/admin/{view}/"}
+    if name == "action_view":
+        doomed = {"holiday": world["doomed_by_action"].id, "responsetemplate": world["templates"]["doomed"].id}
+        return "POST", {}, {"action": "delete", "rowid": doomed.get(view, ids.get(view))}
+    if name == "ajax_update":
+        return "POST", {}, {"list_form_pk": ids.get(view)}
+    if name == "ajax_lookup":
+        return "GET", {"name": "desa", "query": "Sungai"}, {}
+    if endpoint in ("complaint.index_view", "complaint.export"):
+        # the list and the export filtered on the other office: still only the viewer's rows
+        kind = {"export_type": "csv"} if name == "export" else {}
+        return "GET", {**kind, world["opd_filter"]: world["opd"].id, "sort": "0"}, {}
+    if name == "export":
+        return "GET", {"export_type": "csv"}, {}
+    if name in ("details_view", "edit_view"):
+        return "GET", {"id": ids[view]}, {}
+    return "GET", {}, {}
+
+
+def _secrets_of_others(role: str, world) -> list[str]:
+    if role in (ROLE_MAIN_ADMIN, ANON):
+        return []
+    other = _other_office(role)
+    found = [world["complaints"][other].tracking_code]
+    if role != ROLE_OVERSIGHT:
+        found.append(world["templates"][other].title)
+    return found
+
+
+def test_every_endpoint_is_classified(app):
+    """A new view (or a view's new URL) must be given its answers here before it ships."""
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert sorted(endpoints - set(EXPECTED)) == [], "endpoints nobody classified in EXPECTED"
+    assert sorted(set(EXPECTED) - endpoints) == [], "EXPECTED names endpoints the panel no longer has"
+    assert all(set(answers) == set(EVERYONE) for answers in EXPECTED.values())
+
+
+@pytest.mark.parametrize("role", EVERYONE)
+def test_each_role_gets_exactly_its_answers(app, client, world, role):
+    """Every endpoint, tried by `role` with another office's ids; a list of every difference."""
+    if role != ANON:
+        assert login(client, make_official(role)).request.path != "/login"
+    token = csrf_from(client.get("/login" if role == ANON else "/admin/").get_data(as_text=True))
+    must_not_show = _secrets_of_others(role, world)
+    wrong = []
+    rules = sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint == "auth.logout", r.endpoint))
+    for rule in rules:
+        method, args, data = _target(rule.endpoint, role, world)
+        if method not in rule.methods:
+            method = "POST"
+        with app.test_request_context():
+            from flask import url_for
+
+            url = url_for(rule.endpoint, **args)
+        if method == "POST":
+            response = client.post(url, data={**data, "csrf_token": token})
+        else:
+            response = client.get(url)
+        expected = EXPECTED[rule.endpoint][role]
+        if response.status_code != expected:
+            wrong.append(f"{method} {url}: {response.status_code}, expected {expected}")
+            continue
+        body = response.get_data().decode("utf-8", "replace") if not rule.endpoint.endswith("static") else ""
+        if role == ROLE_MAIN_ADMIN and rule.endpoint in ("complaint.index_view", "complaint.export"):
+            if world["complaints"]["dlh"].tracking_code not in body:  # the filter did apply, and finds it
+                wrong.append(f"{method} {url} lacks the other office's complaint the main admin may see")
+        leaked = [text for text in must_not_show if text in body]
+        if leaked or "$argon2" in body:
+            wrong.append(f"{method} {url} shows {leaked or 'a password hash'}")
+        if response.status_code == 302 and role == ANON and rule.endpoint.startswith(tuple(
+                f"{v}." for v in ("admin", "complaint", "routing", "official", "regions", "opd"))):
+            if "/login" not in response.headers["Location"]:
+                wrong.append(f"{method} {url}: sent to {response.headers['Location']}, not the login")
+    assert wrong == []
+    # The rows a refused or foreign request named are still there.
+    assert models.Complaint.get_by_id(world["complaints"]["dlh"].id).status == "assigned"
+    kept = ResponseTemplate.get_or_none(ResponseTemplate.id == world["templates"]["doomed"].id)
+    assert (kept is None) == (role == ROLE_MAIN_ADMIN)  # only the main admin may delete another office's
+    for holiday in ("doomed_holiday", "doomed_by_action"):  # the directory: the main admin's to change
+        assert (Holiday.get_or_none(Holiday.id == world[holiday].id) is None) == (role == ROLE_MAIN_ADMIN)
