@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-from peewee import DatabaseError, InterfaceError
 from redis.exceptions import RedisError
 
 import models
