@@ -243,6 +243,13 @@ MESSAGES.update({
     "panel.error.unknown_status": {"id": "Status tidak dikenal.", "en": "Unknown status."},
     "panel.error.photo_too_big": {"id": "Foto terlalu besar (maksimal 10 MB).", "en": "The photo is too big (10 MB at most)."},
     "panel.error.photo_unreadable": {"id": "File itu tidak bisa dibaca sebagai foto.", "en": "That file cannot be read as a photo."},
+    "panel.error.photo_not_stored": {
+        "id": "Foto tidak dapat disimpan: penyimpanan foto di server penuh atau tidak bisa ditulisi. Status aduan "
+              "TIDAK diubah dan catatan Anda masih di formulir. Coba lagi nanti, atau tandai selesai tanpa foto. "
+              "Mohon beri tahu admin sistem.",
+        "en": "The photo could not be stored: the server's photo storage is full or cannot be written. The complaint's "
+              "status was NOT changed and your note is still in the form. Try again later, or resolve without a "
+              "photo. Please tell the system administrator."},
     "panel.error.session": {"id": "Sesi formulir", "en": "Form session"},
     "panel.error.csrf": {"id": "Formulir sudah kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.",
                          "en": "The form has expired or is not valid. Reload the page and try again."},

@@ -23,10 +23,9 @@ def create_app(config: Config | None = None) -> Flask:
 
     init_web(app)
 
-    @app.get("/health")
-    def health():
-        """Liveness probe for the process manager."""
-        return {"ok": True}
+    from panel import health
+
+    health.init_app(app)  # GET /health: liveness and the media store
 
     return app
 

@@ -2,16 +2,22 @@
 
 Accept, resolve, reject and forward are status changes (`change_status`: history row,
 timestamps and the reporter's outbox message in one transaction); a note is `add_note`
-(internal, not sent). A result photo is cleaned (no EXIF) and stored with the change.
+(internal, not sent). A result photo is cleaned (no EXIF) and stored with the change;
+when it cannot be stored (a full or read-only disk) nothing changes and the official is
+told so (ActionError "photo_not_stored"), with one error in the log for the operator.
 """
 from __future__ import annotations
 
+import logging
+import shutil
 from dataclasses import dataclass
 
 from models import Complaint, Desa, Official, Opd, Photo
 from services import access, media, runtime
 from services.status_door import Change, add_note, change_status
 from services.tx import transaction
+
+log = logging.getLogger(__name__)
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 
@@ -101,9 +107,25 @@ def store_result_photo(complaint: Complaint, data: bytes) -> Photo:
     """Clean and keep the result photo; raises ActionError for a file that is not a usable image."""
     if len(data) > MAX_PHOTO_BYTES:
         raise ActionError("photo_too_big")
+    media_dir = runtime.config().MEDIA_DIR
     try:
-        saved = media.store_photo(data, runtime.config().MEDIA_DIR, f"result-{complaint.tracking_code}")
+        saved = media.store_photo(data, media_dir, f"result-{complaint.tracking_code}")
     except media.MediaError:
         raise ActionError("photo_unreadable") from None
+    except OSError as exc:
+        # The disk, not the official: full, read-only, or MEDIA_DIR not ours to write. Nothing
+        # is changed (the status change needs its photo); the official is told so and may
+        # resolve without one.
+        log.error("could not store a result photo for %s in MEDIA_DIR=%s (%s; %s free): its status was left "
+                  "unchanged. Free space on that disk or make MEDIA_DIR writable for the panel; GET /health "
+                  "shows the media store", complaint.tracking_code, media_dir, exc, _free_space(media_dir))
+        raise ActionError("photo_not_stored") from None
     return Photo.create(complaint=complaint, kind="result", path=saved.path, sha256=saved.sha256,
                         size=saved.size, width=saved.width, height=saved.height, mime_type=saved.mime_type)
+
+
+def _free_space(path: str) -> str:
+    try:
+        return f"{shutil.disk_usage(path).free / 1e6:.1f} MB"
+    except OSError:
+        return "unknown"

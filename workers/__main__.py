@@ -1,5 +1,6 @@
 """`python -m workers worker [--burst] [--simple] [--queues send,default,low]` runs an RQ
-worker with its scheduler on the project's queues (what `rq worker --with-scheduler` does);
+worker with its scheduler on the project's queues (what `rq worker --with-scheduler` does,
+with the scheduler on a thread and quick recovery from Redis outages: workers.process);
 `python -m workers clock` runs the one periodic process; `python -m workers report [--days N]`
 queues a report now.
 
@@ -66,21 +67,20 @@ def _queue_list(text: str) -> list[str]:
 
 
 def _worker(args) -> int:
-    from rq import SimpleWorker, Worker
-
     import models
     from services import runtime
-    from workers import jobs
+    from workers import jobs, process
 
     cfg = runtime.config()
     _preload()
     models.db.close()  # never hand an open connection to forked work-horses
-    worker_class = SimpleWorker if args.simple else Worker
     jobs.keep_connection(args.simple)  # in-process jobs reuse one connection
     jobs.send_in_threads(args.threads)
-    worker = worker_class([runtime.queue_name(cfg, q) for q in args.queues], connection=runtime.redis())
     try:
-        worker.work(burst=args.burst, with_scheduler=True, logging_level="INFO")
+        # The scheduler runs on a thread, reconnection is quick, and a work-horse dies with
+        # its worker (workers.process says why).
+        process.run_worker([runtime.queue_name(cfg, q) for q in args.queues], runtime.redis(),
+                           simple=args.simple, burst=args.burst)
     finally:
         jobs.stop_send_threads()  # the rows in flight finish before the process ends
     return 0

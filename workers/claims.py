@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from redis import Redis
+from redis.exceptions import RedisError
 
 from models import OUTBOX_PENDING, OUTBOX_SENDING, OutboundMessage, utcnow
 
@@ -47,6 +48,7 @@ redis.call('EXPIRE', KEYS[1], ARGV[3])
 return {tonumber(redis.call('HGET', KEYS[1], 'done') or '0'), redis.call('HGET', KEYS[1], 'ids') or '[]'}
 """
 _START_CALL = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 if redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] or redis.call('HGET', KEYS[1], 'phase') ~= 'claimed' then
   return 0
 end
@@ -134,8 +136,33 @@ class Claims:
         return Claim(message_id, token, int(done), json.loads(ids))
 
     def start_call(self, claim: Claim) -> bool:
-        """Enter a Bot API call; False when the claim was taken away (do not call)."""
-        return bool(self._start(keys=[self.key(claim.message_id)], args=[token_text(claim.token), time.time()]))
+        """Enter a Bot API call; False when the claim was taken away (do not call).
+
+        When Redis fails here, or answers but has lost the progress record (restarted
+        empty), no call is in flight and none will be made under this claim: the row goes
+        back to 'pending' at once (fenced by the token, so only while nobody took it over)
+        rather than wait in 'sending' for the outbox sweep, which, finding no progress
+        record, could only mark it failed as "delivery unknown". Only a claim that has not
+        delivered a part yet is handed back: parts already out must not go again."""
+        try:
+            started = self._start(keys=[self.key(claim.message_id)], args=[token_text(claim.token), time.time()])
+        except RedisError:
+            self._hand_back(claim)
+            raise
+        if started == -1:
+            if self._hand_back(claim):
+                from workers import enqueue  # (enqueue's module imports nothing of ours)
+
+                enqueue.send_messages([claim.message_id])
+            return False
+        return bool(started)
+
+    def _hand_back(self, claim: Claim) -> bool:
+        """Return an unsent claim's row to 'pending' (its attempt not counted)."""
+        if claim.done:
+            return False
+        return self.write(claim, state=OUTBOX_PENDING, attempts=OutboundMessage.attempts - 1,
+                          last_error="handed back: Redis was unavailable when it was about to be sent")
 
     def part_done(self, claim: Claim, telegram_message_id, uncertain: str = "") -> bool:
         """Count a delivered part (`uncertain`: why Telegram's answer never came, when it did

@@ -175,6 +175,12 @@ def sweep_deadlines(now: datetime | None = None) -> dict:
 
 
 @_job
+def catch_up(since: datetime, now: datetime | None = None) -> dict:
+    """Queue again everything owed once Redis answers after an outage (the clock queues it)."""
+    return sweeps.catch_up(since, now)
+
+
+@_job
 def sweep_auto_close(now: datetime | None = None) -> int:
     """Close resolved complaints the reporter did not rate in time, telling the reporter."""
     return sweeps.sweep_auto_close(now)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import i18n
 from core import status as st
@@ -41,10 +41,13 @@ def sweep_outbox(now: datetime | None = None) -> dict[str, int]:
     return {"requeued": len(pending), "recovered": len(recovered)}
 
 
-def recover_stale(row: OutboundMessage, now: datetime) -> bool:
-    """Take a dead sender's row back (rules in workers.claims); True when it should be sent."""
+def recover_stale(row: OutboundMessage, now: datetime, stale_before: float | None = None) -> bool:
+    """Take a dead sender's row back (rules in workers.claims); True when it should be sent.
+    `stale_before` (epoch seconds): a heartbeat after it means a live sender (default: now
+    less OUTBOX_STALE_SECONDS)."""
     cl = claims()
-    stale_before = time.time() - (utcnow() - now).total_seconds() - runtime.config().OUTBOX_STALE_SECONDS
+    if stale_before is None:
+        stale_before = time.time() - (utcnow() - now).total_seconds() - runtime.config().OUTBOX_STALE_SECONDS
     phase = cl.recover(row.id, row.claimed_at, stale_before)
     claim = Claim(row.id, row.claimed_at, 0, [])
     if phase in ("claimed", "calling", "idle"):
@@ -159,3 +162,49 @@ def _close(complaint_id: int, now: datetime) -> None:
 
     change_status(complaint_id, Change(st.CLOSED, note=note, actor_label=i18n.t("actor.system"),
                                        notify_reporter=False, also=tell_reporter), now=now)
+
+
+# --- after Redis was away ---------------------------------------------------------------------
+def catch_up(since: datetime, now: datetime | None = None) -> dict[str, int]:
+    """Queue again, at once, everything a Redis outage may have cost its job (the clock
+    queues this when Redis answers again; `since`: when Redis was last known to work).
+
+    The periodic sweeps wait OUTBOX_STALE_SECONDS before they touch a row, so as not to
+    queue twice what is merely waiting its turn; after an outage nothing queued meanwhile
+    reached Redis, and a restarted Redis may have lost every queue and scheduled job. So:
+    every pending row that is due is queued now, every one not yet due is scheduled for
+    its time, every row a sender held when Redis went away is taken back (the claim rules
+    of workers.claims: a heartbeat from before `since` is a sender that stopped with Redis),
+    and every complaint still waiting for assignment is queued. Jobs queued twice are
+    harmless: a row is claimed once, an assignment is done once.
+    """
+    from workers import jobs  # (jobs imports this module)
+
+    now = now or utcnow()
+    done = {"queued": 0, "scheduled": 0, "recovered": 0, "assignments": 0}
+    after = 0
+    while True:
+        rows = list(OutboundMessage.select(OutboundMessage.id, OutboundMessage.next_attempt_at)
+                    .where(OutboundMessage.state == OUTBOX_PENDING, OutboundMessage.id > after)
+                    .order_by(OutboundMessage.id).limit(BATCH))
+        if not rows:
+            break
+        after = rows[-1].id
+        due = [r.id for r in rows if r.next_attempt_at <= now]
+        enqueue.send_messages(due)
+        done["queued"] += len(due)
+        for row in rows:
+            if row.next_attempt_at > now:
+                jobs.send_later(row.id, (row.next_attempt_at - now).total_seconds())
+                done["scheduled"] += 1
+    held_before = since.replace(tzinfo=timezone.utc).timestamp()  # naive UTC, like every column
+    stranded = [row.id for row in OutboundMessage.select()
+                .where(OutboundMessage.state == OUTBOX_SENDING, OutboundMessage.claimed_at <= since)
+                .order_by(OutboundMessage.claimed_at).limit(BATCH)
+                if recover_stale(row, now, stale_before=held_before)]
+    enqueue.send_messages(stranded)
+    done["recovered"] = len(stranded)
+    # No age limit here: every complaint still new (or forwarded and not yet re-assigned).
+    done["assignments"] = sweep_unassigned(now + timedelta(seconds=runtime.config().OUTBOX_STALE_SECONDS))
+    log.info("caught up after Redis was away (since %s): %s", since, done)
+    return done

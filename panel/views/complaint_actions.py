@@ -1,7 +1,7 @@
 """The complaint page's action buttons: forms shown on the page and the POST that runs one."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request
+from flask import abort, flash, redirect, request, session
 from flask_admin import expose
 
 from core.status import TransitionError
@@ -10,6 +10,9 @@ from panel.auth import current_official
 from panel.forms import action_form
 from panel.language import tr
 from services import access
+
+
+KEPT_NOTE = "kept_note"  # an action's note, shown again in its form after a failure that was not the user's
 
 
 class ComplaintActions:
@@ -25,6 +28,9 @@ class ComplaintActions:
             if action == access.FORWARD and not form.target.data:
                 form.target.data = work.suggested_target(complaint)
             forms[action] = form
+        kept = session.pop(KEPT_NOTE, None)
+        if kept and kept.get("complaint") == complaint.id and kept.get("action") in forms:
+            forms[kept["action"]].note.data = kept.get("note", "")
         return dict(actions=actions, forms=forms, templates=list(access.visible_templates(official)))
 
     @expose("/act/<action>/", methods=("POST",))
@@ -42,6 +48,8 @@ class ComplaintActions:
             work.perform(complaint, official, _request_from(action, form))
         except work.ActionError as exc:
             flash(tr(f"panel.error.{exc.code}"), "error")
+            if exc.code == "photo_not_stored":  # the disk failed, not the official: keep what they wrote
+                session[KEPT_NOTE] = {"complaint": complaint.id, "action": action, "note": form.note.data or ""}
         except TransitionError as exc:
             flash(tr(f"panel.error.{exc.code}"), "error")
         else:
