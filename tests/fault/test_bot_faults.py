@@ -39,9 +39,6 @@ def test_postgres_crash_the_bot_answers_each_update_once_and_recovers_by_itself(
     database is back the very next update is answered normally, on every thread of the bot,
     with the draft as it was. Recorded: error texts per failing update, time to recover."""
     api = fault_env.botapi
-    # The kit's cluster runs with synchronous_commit off (speed): a crash may then take the last
-    # commits with it, which production's default (on) never does. This database gets the default.
-    fault_pg.admin(f'ALTER DATABASE "{fault_env.database}" SET synchronous_commit = on')
     bot = start_bot(procs)
     people = [Person(api, first_name=name, timeout=30) for name in ("Siti", "Budi", "Rina")]
     for person in people:
