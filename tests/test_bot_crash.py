@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ALBUM = 5
 
 
-# --- helpers (tests/fault/test_bot_faults.py uses them too) ------------------------------------
+# --- helpers (tests/fault/test_fault_bot.py uses them too) ------------------------------------
 def album_photos(count: int = ALBUM, seed: int = 0) -> list[bytes]:
     """Distinct real pictures (the bot drops a picture it already has)."""
     return [sample_jpeg(640 + 16 * i, 480, ((37 * (i + seed)) % 256, (90 + 11 * seed) % 256, 200 - 9 * i))
