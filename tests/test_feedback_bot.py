@@ -157,7 +157,7 @@ def test_past_the_reopen_limit_the_main_admin_takes_over(bot, botapi, run_worker
     assert "Diskominfo" in text_of(reply) and "3 kali" in text_of(reply)
     complaint = reload(complaint)
     assert complaint.status == st.FORWARDED and complaint.assigned_opd.code == "DISKOMINFO"
-    run_worker()  # the assignment job, then its messages
+    run_worker(settle=30)  # the assignment job, then its messages (to a chat the bot just wrote to: paced)
     complaint = reload(complaint)
     assert complaint.status == st.ASSIGNED and complaint.reopen_count == 3
     botapi.wait_for_message(office, lambda m: "melewati batas 2 kali" in text_of(m))

@@ -65,8 +65,9 @@ def test_killing_the_worker_takes_its_work_horse_along_and_there_is_no_scheduler
     later = utcnow() + timedelta(seconds=runtime.config().OUTBOX_STALE_SECONDS + 30)
     assert sweeps.sweep_outbox(now=later)["recovered"] == 1
     run_worker()
-    assert [m["text"] for m in botapi.messages(siti.id)] == ["Pesan yang sedang dikirim"]
-    assert OutboundMessage.get_by_id(row.id).state == "sent"
+    assert [m["text"] for m in botapi.messages(siti.id)] == ["Pesan yang sedang dikirim"]  # once
+    # Nobody saw Telegram's answer: the row says so honestly (workers.claims), never "sent".
+    assert OutboundMessage.get_by_id(row.id).state == "maybe_sent"
 
 
 def test_the_send_worker_runs_as_one_process(telegram):

@@ -175,9 +175,15 @@ def test_a_forged_button_is_answered_as_an_unknown_one(bot, botapi, watch, data,
     before_store, before_draft = stored(), draft_of(siti)
     answers, messages = len(botapi.callback_answers), len(siti.messages())
     forge_press(botapi, siti, data)
-    said = wait_until(lambda: [a.get("text", "") for a in botapi.callback_answers[answers:]]
-                      + siti.texts()[messages:] if len(botapi.callback_answers) > answers else None, 10)
-    assert any(expected in text for text in said), said
+    def told():  # the button's answer, or a message after it (the message may come a moment later)
+        said = [a.get("text", "") for a in botapi.callback_answers[answers:]] + siti.texts()[messages:]
+        return said if any(expected in text for text in said) else None
+
+    try:
+        wait_until(told, 10)
+    except TimeoutError:
+        said = [a.get("text", "") for a in botapi.callback_answers[answers:]] + siti.texts()[messages:]
+        raise AssertionError(f"{expected!r} not among {said!r}") from None
     assert_clean(siti, before_store, before_draft)
 
 
