@@ -30,13 +30,13 @@ LOCATION = "location"
 ADDRESS = "address"      # the person chose to type the address
 PRIVACY = "privacy"
 SUMMARY = "summary"
-OPD_CHOICE = "opd_choice"         # a village head's village-level complaint: which OPD (handlers_village_filing)
+OPD_CHOICE = "opd_choice"         # a village head's village-level complaint: which OPD (bot.village.filing)
 FILING_STEPS = (CATEGORY, DESCRIPTION, PHOTOS, LOCATION, ADDRESS, PRIVACY, SUMMARY, OPD_CHOICE)
-# Village officials acting on a complaint from the chat (handlers_village_notes); not filing.
+# Village officials acting on a complaint from the chat (bot.village.notes); not filing.
 VILLAGE_NOTE = "village_note"
 VILLAGE_PHOTO = "village_photo"
 INPUT_STEPS = (VILLAGE_NOTE, VILLAGE_PHOTO)
-# The reporter closing the loop (handlers_feedback): a comment after the rating, why it is not
+# The reporter closing the loop (bot.feedback): a comment after the rating, why it is not
 # fixed and a photo of it, more information on an open complaint. Not filing.
 FB_COMMENT = "fb_comment"
 FB_REASON = "fb_reason"
