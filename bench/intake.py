@@ -17,7 +17,7 @@ server (FakeBotAPI.on_bot_message), so waiting costs nothing per message.
 Steps, in order: the fake server's raw speed (plain httpx and aiohttp sendMessage from a
 subprocess: httpx's own pool collapses at 64 concurrent requests, the server does not),
 the framework ceiling (a minimal PTB bot replying to text and downloading photos, closed loop
-with --ceiling-users people, with PTB's stock httpx client and with bot.http's aiohttp one;
+with --ceiling-users people, with PTB's stock httpx client and with bot.transport.http's aiohttp one;
 the target is judged against the higher), then the Wadul bot: `burst` (all residents at once, polling),
 `paced` (--rate complaints a minute, polling), `webhook2` (two bot processes behind a
 round-robin proxy, burst). The photos' size ladders are built before the clock starts (Pillow
@@ -144,7 +144,8 @@ class Residents:
 
 def category_plan() -> dict:
     """Callback data to reach the "jalan" category (through its group button when the menu has groups)."""
-    from bot import prompts, rules
+    from bot.filing import prompts
+    from bot import rules
     from models import Category
 
     category = Category.get(Category.code == "jalan")

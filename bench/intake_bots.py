@@ -10,7 +10,7 @@ polling, or serving a plain-http webhook (config insists on https for production
 server delivers over http); its limits come from the environment (BOT_GLOBAL_PER_SECOND,
 BOT_CHAT_BURST) like the real bot's. `ceiling` is a minimal python-telegram-bot bot that
 replies to each message and downloads each photo: the framework's ceiling on this machine,
-with PTB's stock HTTP client (httpx) or the one the Wadul bot uses (bot.http, aiohttp). `proxy` spreads webhook POSTs round-robin
+with PTB's stock HTTP client (httpx) or the one the Wadul bot uses (bot.transport.http, aiohttp). `proxy` spreads webhook POSTs round-robin
 over several bot processes (the fake server, like Telegram, takes one webhook URL). `rawload`
 calls sendMessage with plain httpx or aiohttp clients to measure the fake server alone.
 """
@@ -76,7 +76,7 @@ def run_ceiling(args) -> None:
     builder = (ApplicationBuilder().token(os.environ["TELEGRAM_BOT_TOKEN"]).base_url(f"{api}/bot")
                .base_file_url(f"{api}/file/bot").concurrent_updates(MAX_CONCURRENT_UPDATES))
     if args.http == "aiohttp":
-        from bot.http import AiohttpRequest
+        from bot.transport.http import AiohttpRequest
 
         builder = (builder.request(AiohttpRequest(connection_pool_size=MAX_CONCURRENT_UPDATES))
                    .get_updates_request(AiohttpRequest(connection_pool_size=1)))

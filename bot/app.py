@@ -2,14 +2,14 @@
 
 Updates of different people are handled concurrently, one person's strictly in order and in
 at most one of the shared slots (`PerUserUpdateProcessor`), after a per-person budget
-(bot.flood: BOT_PERSON_PER_MINUTE, BOT_PERSON_BURST). A gate in front of every handler drops
+(bot.transport.flood: BOT_PERSON_PER_MINUTE, BOT_PERSON_BURST). A gate in front of every handler drops
 an update already handled for that user; the update counts as handled once its effect is
-stored (bot.drafts), and Telegram is told it was received only after that (bot.delivery). A
+stored (bot.drafts), and Telegram is told it was received only after that (bot.transport.delivery). A
 handler that fails gets one answer to the person (`on_error`), and the update stays
-unrecorded. New messages are paced by bot.limits.BotRateLimiter, from the budget in Redis
+unrecorded. New messages are paced by bot.transport.limits.BotRateLimiter, from the budget in Redis
 that the send workers share (BOT_GLOBAL_PER_SECOND, BOT_CHAT_BURST when Redis is away),
 which also waits out a 429's retry_after. HTTP goes
-through aiohttp (bot.http.AiohttpRequest): httpx's connection pool cost the bot about half its
+through aiohttp (bot.transport.http.AiohttpRequest): httpx's connection pool cost the bot about half its
 time under load. Nothing here runs at import time.
 """
 from __future__ import annotations
@@ -30,11 +30,12 @@ from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerSto
 import i18n
 from peewee import DatabaseError, InterfaceError
 
-from bot import drafts, flood, router
+from bot import drafts, router
+from bot.transport import flood
 from bot.common import Turn, database_work, language_of, turn_of
-from bot.delivery import ConfirmingBot, ConfirmingQueue, Deliveries, ReportsHandled
-from bot.http import AiohttpRequest
-from bot.limits import BotRateLimiter, shared_limits
+from bot.transport.delivery import ConfirmingBot, ConfirmingQueue, Deliveries, ReportsHandled
+from bot.transport.http import AiohttpRequest
+from bot.transport.limits import BotRateLimiter, shared_limits
 from config import Config
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
     messages from one person used to take every slot, waiting on that person's lock, and
     another person's /bantuan waited 77 s.
 
-    Before queueing, bot.flood.PersonLimiter decides whether the update is handled at all
+    Before queueing, bot.transport.flood.PersonLimiter decides whether the update is handled at all
     (a token bucket per person; album items are kept; the flooder is told once to slow down).
     """
 
@@ -90,7 +91,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
 
         An update id is "busy" in Redis while handled and "done" afterwards: one still "busy"
         when its person's lock is free again was begun by a process that was killed, and the
-        redelivery Telegram makes (bot.delivery answers only after handling) is handled."""
+        redelivery Telegram makes (bot.transport.delivery answers only after handling) is handled."""
         from redis import asyncio as aioredis
 
         self._redis = aioredis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=2)
@@ -131,7 +132,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
                 except Exception:  # PTB handles handler errors itself; this is ours: the line goes on
                     log.exception("update %s of user %s failed outside its handlers", update.update_id, key)
                 finally:
-                    self.finished(update)  # only now may Telegram be told (bot.delivery)
+                    self.finished(update)  # only now may Telegram be told (bot.transport.delivery)
                 if not line:
                     break
                 update, coroutine = line.popleft()
@@ -141,7 +142,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
                 left.close()
 
     def finished(self, update: object) -> None:
-        """An update's handlers are done, or it was let go on purpose (bot.delivery overrides)."""
+        """An update's handlers are done, or it was let go on purpose (bot.transport.delivery overrides)."""
 
     async def _run(self, update: Update, key: int, coroutine: Awaitable) -> None:
         if self._redis is None:
@@ -234,14 +235,14 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
 
 
 class ConfirmingUpdateProcessor(ReportsHandled, PerUserUpdateProcessor):
-    """PerUserUpdateProcessor that reports each finished update to bot.delivery."""
+    """PerUserUpdateProcessor that reports each finished update to bot.transport.delivery."""
 
 
 def build_application(config: Config) -> Application:
     """The bot, pointed at config.TELEGRAM_API_URL, with every handler registered.
 
     Its bot and update queue confirm an update to Telegram only once it is handled, in
-    polling and webhook mode alike (bot.delivery)."""
+    polling and webhook mode alike (bot.transport.delivery)."""
     api = config.TELEGRAM_API_URL.rstrip("/")
     deliveries = Deliveries()
     bot = ConfirmingBot(
@@ -351,7 +352,7 @@ async def on_error(update: object, context) -> None:
 
 
 async def on_startup(application: Application) -> None:
-    """Queue the updates a previous run held and never handled (bot.delivery), then publish
+    """Queue the updates a previous run held and never handled (bot.transport.delivery), then publish
     the command menu in Indonesian (default) and English."""
     if isinstance(application.bot, ConfirmingBot):
         await application.bot.replay_held(application.update_queue)

@@ -10,7 +10,7 @@ An update counts as handled only once its effect is stored: the gate opens it
 update id (`pending_update_id`) is written by the same UPDATE that stores the step it
 changes (`save`, `begin`, `finish`), or at the end by `mark_handled` when the handlers
 changed no draft. A bot killed in between leaves the update unrecorded, and Telegram's
-redelivery (bot.delivery confirms nothing unhandled) is handled again rather than dropped.
+redelivery (bot.transport.delivery confirms nothing unhandled) is handled again rather than dropped.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import secrets
 from peewee import JOIN, IntegrityError
 
 from bot import rules
-from bot.prepared import Prepared
+from bot.transport.prepared import Prepared
 from models import Draft, Reporter, db, utcnow
 
 IDLE = "idle"
@@ -30,13 +30,13 @@ LOCATION = "location"
 ADDRESS = "address"      # the person chose to type the address
 PRIVACY = "privacy"
 SUMMARY = "summary"
-OPD_CHOICE = "opd_choice"         # a village head's village-level complaint: which OPD (handlers_village_filing)
+OPD_CHOICE = "opd_choice"         # a village head's village-level complaint: which OPD (bot.village.filing)
 FILING_STEPS = (CATEGORY, DESCRIPTION, PHOTOS, LOCATION, ADDRESS, PRIVACY, SUMMARY, OPD_CHOICE)
-# Village officials acting on a complaint from the chat (handlers_village_notes); not filing.
+# Village officials acting on a complaint from the chat (bot.village.notes); not filing.
 VILLAGE_NOTE = "village_note"
 VILLAGE_PHOTO = "village_photo"
 INPUT_STEPS = (VILLAGE_NOTE, VILLAGE_PHOTO)
-# The reporter closing the loop (handlers_feedback): a comment after the rating, why it is not
+# The reporter closing the loop (bot.feedback): a comment after the rating, why it is not
 # fixed and a photo of it, more information on an open complaint. Not filing.
 FB_COMMENT = "fb_comment"
 FB_REASON = "fb_reason"
@@ -58,7 +58,7 @@ def load(user_id: int) -> Draft | None:
     return Draft.get_or_none(Draft.telegram_user_id == user_id)
 
 
-# The three queries of every update, compiled once (bot.prepared): read, claim, save.
+# The three queries of every update, compiled once (bot.transport.prepared): read, claim, save.
 DRAFT_FIELDS = tuple(Draft._meta.sorted_fields)
 _READ = Prepared(lambda user_id: Draft.select(*DRAFT_FIELDS, Reporter.language, Reporter.language_chosen)
                  .join(Reporter, JOIN.LEFT_OUTER, on=(Reporter.telegram_id == Draft.telegram_user_id))

@@ -86,18 +86,24 @@ def languages() -> InlineKeyboardMarkup:
     return inline([[button("🇮🇩 Bahasa Indonesia", "lang:id"), button("🇬🇧 English", "lang:en")]])
 
 
-def my_list(lang: str, complaints: list, page: int, pages: int) -> InlineKeyboardMarkup:
-    codes = [button(c.tracking_code, f"st:{c.id}") for c in complaints]
-    rows = [codes[i:i + 2] for i in range(0, len(codes), 2)]
+def paged_list(lang: str, items: list[InlineKeyboardButton], page: int, pages: int,
+               page_prefix: str) -> InlineKeyboardMarkup:
+    """One page of a list: its buttons two to a row, then "previous" and "next" as the page
+    allows ("<page_prefix>:<page>"). Every paged list in the chat is drawn here."""
+    rows = [items[i:i + 2] for i in range(0, len(items), 2)]
     nav = []
     if page > 1:
-        nav.append(button(t("bot.kb.prev", lang), f"my:{page - 1}"))
+        nav.append(button(t("bot.kb.prev", lang), f"{page_prefix}:{page - 1}"))
     if page < pages:
-        nav.append(button(t("bot.kb.next_page", lang), f"my:{page + 1}"))
+        nav.append(button(t("bot.kb.next_page", lang), f"{page_prefix}:{page + 1}"))
     return inline(rows + [nav])
 
 
+def my_list(lang: str, complaints: list, page: int, pages: int) -> InlineKeyboardMarkup:
+    return paged_list(lang, [button(c.tracking_code, f"st:{c.id}") for c in complaints], page, pages, "my")
+
+
 def status_view(lang: str, complaint_id: int, extra_rows: list | None = None) -> InlineKeyboardMarkup:
-    """Refresh and back to the list, under what the viewer may do now (bot.feedback_keyboards)."""
+    """Refresh and back to the list, under what the viewer may do now (bot.feedback.keyboards)."""
     return inline(list(extra_rows or []) + [[button(t("bot.kb.refresh", lang), f"st:{complaint_id}"),
                                              button(t("bot.kb.my_list", lang), "my:1")]])

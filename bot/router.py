@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from telegram import Message
 
-from bot import drafts, handlers_contacts as contacts, handlers_filing as filing, handlers_followup as followup
-from bot import handlers_location as location, handlers_media as photos, handlers_start as start, rules
-from bot import handlers_village as village, handlers_village_filing as village_filing
-from bot import handlers_village_notes as village_notes
-from bot import feedback_steps, handlers_feedback as feedback
+from bot import drafts, rules
+from bot.feedback import handlers as feedback, steps as feedback_steps
+from bot.filing import handlers as filing, location, media as photos, prompts, start
+from bot.followup import contacts, handlers as followup
+from bot.village import filing as village_filing, handlers as village, notes as village_notes
 from bot.common import Turn
 from services import linking
 
@@ -63,6 +63,16 @@ CALLBACKS = {
     "fb": (feedback.on_answer, None), "ro": (feedback.on_reopen, None), "rt": (feedback.on_rating, None),
     "ai": (feedback.on_add_info, None), "fx": (feedback.on_step_button, None),
 }
+
+
+# The question of each step other flows give a draft, for prompts.prompt() (resume, "use the
+# buttons", content a step cannot use); the filing steps' own are in prompts.PROMPTS.
+prompts.register({
+    drafts.OPD_CHOICE: village_filing.ask_opd,
+    drafts.VILLAGE_NOTE: village_notes.note_expected, drafts.VILLAGE_PHOTO: village_notes.photo_expected,
+    drafts.FB_COMMENT: feedback_steps.comment_expected, drafts.FB_REASON: feedback_steps.reason_expected,
+    drafts.FB_PHOTO: feedback_steps.photo_expected, drafts.FB_INFO: feedback_steps.info_expected,
+})
 
 
 async def on_callback(turn: Turn) -> None:

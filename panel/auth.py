@@ -20,7 +20,7 @@ from wtforms.validators import InputRequired, Length
 
 from models import Official, PanelSession, utcnow
 from panel import throttle
-from panel.language import LazyText, tr, wtforms_translations
+from panel.language import LANGUAGES, LazyText, tr, wtforms_translations
 from panel.security import without_impossible_choices
 from services.auth import hash_password, verify_password
 
@@ -170,6 +170,16 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+def set_language(code: str):
+    """Switch the panel's language for this session (and remember it for the account)."""
+    if code in LANGUAGES:
+        session["lang"] = code
+        official = current_official()
+        if official is not None:
+            Official.update(language=code).where(Official.id == official.id).execute()
+    return redirect(safe_next(request.form.get("next")) or url_for("admin.index"))
+
+
 def init_app(app) -> None:
     """Sessions with hardened cookies, and the login views."""
     cfg = app.config["WADUL"]
@@ -189,3 +199,4 @@ def init_app(app) -> None:
     login_manager.localize_callback = str  # flashed messages are stored as plain text
     login_manager.session_protection = "basic"
     app.register_blueprint(bp)
+    app.add_url_rule("/lang/<code>", "set_language", set_language, methods=["POST"])

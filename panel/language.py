@@ -14,7 +14,7 @@ from pathlib import Path
 
 from babel import support
 from babel.messages import mofile, pofile
-from flask import Flask, current_app, g, has_request_context, redirect, request, session, url_for
+from flask import Flask, current_app, g, has_request_context, session
 from flask_babel import Babel
 from flask_login import current_user
 
@@ -124,24 +124,11 @@ wtforms_translations = WTFormsTranslations()
 
 
 def init_app(app: Flask) -> None:
-    """Flask-Babel with our locale choice, the compiled catalogues, the language switch."""
+    """Flask-Babel with our locale choice and the compiled catalogues (the switch, which must know
+    who is logged in, is panel.auth.set_language)."""
     translations = compile_catalogues(Path(app.instance_path) / "translations")
     app.config["WADUL_TRANSLATIONS"] = translations
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["WADUL"].DEFAULT_LANGUAGE
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations)
     Babel(app, locale_selector=current_lang)
     app.jinja_env.globals.update(tr=tr, current_lang=current_lang, languages=LANGUAGES)
-    app.add_url_rule("/lang/<code>", "set_language", set_language, methods=["POST"])
-
-
-def set_language(code: str):
-    """Switch the panel's language for this session (and remember it for the account)."""
-    from panel.auth import current_official, safe_next
-    from models import Official
-
-    if code in LANGUAGES:
-        session["lang"] = code
-        official = current_official()
-        if official is not None:
-            Official.update(language=code).where(Official.id == official.id).execute()
-    return redirect(safe_next(request.form.get("next")) or url_for("admin.index"))

@@ -10,9 +10,9 @@ import threading
 
 from aiohttp import web
 
-from sandbox.live import SandboxAPI
+from sandbox.webchat.live import SandboxAPI
 from sandbox.settings import SandboxSettings
-from sandbox.webchat import create_chat_app
+from sandbox.webchat.app import create_chat_app
 
 log = logging.getLogger("sandbox")
 

@@ -208,7 +208,8 @@ class Person:
 # --- a whole complaint in one call (for tests that need one filed through the bot) ------------
 def choose_category(person: Person, code: str, lang: str = "id", expect=None) -> dict:
     """Tap through the category menu (groups first when the bot shows them) to `code`."""
-    from bot import prompts, rules
+    from bot.filing import prompts
+    from bot import rules
     from models import Category
 
     category = Category.get(Category.code == code)

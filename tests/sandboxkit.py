@@ -13,7 +13,7 @@ from typing import Callable
 import httpx
 import pytest
 
-from sandbox.live import SandboxAPI
+from sandbox.webchat.live import SandboxAPI
 from sandbox.server import ChatPageThread
 from sandbox.settings import SandboxSettings
 

@@ -173,7 +173,7 @@ def test_a_media_dir_that_cannot_be_written_is_said_as_our_problem_and_the_draft
     blocker.write_text("a file where the media folder should be")
     media_dir = blocker / "media"
     driver = BotDriver(telegram.with_(MEDIA_DIR=str(media_dir))).start()
-    caplog.set_level(logging.ERROR, logger="bot.handlers_media")
+    caplog.set_level(logging.ERROR, logger="bot.filing.media")
     try:
         siti = Person(botapi, first_name="Siti", timeout=20)
         to_photo_step(siti)
@@ -182,7 +182,7 @@ def test_a_media_dir_that_cannot_be_written_is_said_as_our_problem_and_the_draft
         assert reply["reply_to_message"]["photo"]  # quotes the photo it is about (which one of an album)
         assert "kirim" not in text_of(reply).split("0 foto")[0].lower()  # no "send it again" first
         assert Draft.get(Draft.telegram_user_id == siti.id).data.get("photos", []) == []
-        lines = [r.getMessage() for r in caplog.records if r.name == "bot.handlers_media"]
+        lines = [r.getMessage() for r in caplog.records if r.name == "bot.filing.media"]
         assert len(lines) == 1 and str(blocker) in lines[0] and "ENOTDIR" in lines[0], lines
         code = finish_filing(siti)
         assert summary_photo_count(siti) == 0
@@ -209,7 +209,7 @@ def test_a_full_media_disk_keeps_the_photos_already_stored_and_says_how_many(tel
     the resident is told the complaint has 1 photo, the summary says 1, nothing half-written
     is left beside the stored photo."""
     driver = BotDriver(telegram.with_(MEDIA_DIR=str(tiny_tmpfs))).start()
-    caplog.set_level(logging.ERROR, logger="bot.handlers_media")
+    caplog.set_level(logging.ERROR, logger="bot.filing.media")
     try:
         siti = Person(botapi, first_name="Siti", timeout=20)
         to_photo_step(siti)
@@ -228,7 +228,7 @@ def test_a_full_media_disk_keeps_the_photos_already_stored_and_says_how_many(tel
         photos = Draft.get(Draft.telegram_user_id == siti.id).data["photos"]
         assert len(photos) == 1 and (tiny_tmpfs / photos[0]["path"]).is_file()
         assert not list(tiny_tmpfs.rglob("*.part"))
-        lines = [r.getMessage() for r in caplog.records if r.name == "bot.handlers_media"]
+        lines = [r.getMessage() for r in caplog.records if r.name == "bot.filing.media"]
         assert len(lines) == 1 and "ENOSPC" in lines[0] and str(tiny_tmpfs) in lines[0], lines
         filler.unlink()
         finish_filing(siti)
@@ -273,7 +273,7 @@ def test_an_album_keeps_every_photo_when_a_webhook_bot_is_killed_while_it_arrive
         running["process"].wait(30)
 
 
-# --- what polling confirms (bot.delivery) ------------------------------------------------------
+# --- what polling confirms (bot.transport.delivery) ------------------------------------------------------
 async def test_polling_confirms_an_update_only_once_it_is_handled_or_held(db, botapi, monkeypatch):
     """Over HTTP to the fake Bot API, which forgets an update only when an offset passes it.
     An update still in hand at the next fetch is held in the database, then confirmed; if the
@@ -281,7 +281,7 @@ async def test_polling_confirms_an_update_only_once_it_is_handled_or_held(db, bo
     import asyncio
     from datetime import timedelta
 
-    from bot import delivery
+    from bot.transport import delivery
     from models import HeldUpdate
     from tests.conftest import TEST_TOKEN
 

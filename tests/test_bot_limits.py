@@ -1,4 +1,4 @@
-"""The bot's pacing of new messages (bot.limits) and its aiohttp client (bot.http), against the fake Bot API."""
+"""The bot's pacing of new messages (bot.transport.limits) and its aiohttp client (bot.transport.http), against the fake Bot API."""
 import asyncio
 import time
 from datetime import timedelta
@@ -7,8 +7,8 @@ import pytest
 from telegram import Bot, InputFile
 from telegram.error import RetryAfter
 
-from bot.http import AiohttpRequest
-from bot.limits import BotRateLimiter, Bucket, creates_message, message_count
+from bot.transport.http import AiohttpRequest
+from bot.transport.limits import BotRateLimiter, Bucket, creates_message, message_count
 from config import ConfigError, TestConfig
 from sandbox.botapi import FakeBotAPI, sample_jpeg
 
@@ -176,7 +176,7 @@ def _shared_config(**changes):
 def test_bot_and_send_workers_take_from_one_budget(redis_conn):
     from redis import Redis
 
-    from bot.limits import shared_limits
+    from bot.transport.limits import shared_limits
     from tests.conftest import TEST_REDIS_URL
     from workers.ratelimit import RateLimiter
 
@@ -208,7 +208,7 @@ def test_bot_and_send_workers_take_from_one_budget(redis_conn):
 def test_a_429_seen_by_the_bot_holds_the_send_workers_for_that_chat(redis_conn):
     from redis import Redis
 
-    from bot.limits import shared_limits
+    from bot.transport.limits import shared_limits
     from tests.conftest import TEST_REDIS_URL
     from workers.ratelimit import RateLimiter
 
@@ -234,7 +234,7 @@ def test_a_429_seen_by_the_bot_holds_the_send_workers_for_that_chat(redis_conn):
 
 
 def test_without_redis_the_bot_paces_itself_and_loses_nothing(caplog):
-    from bot.limits import shared_limits
+    from bot.transport.limits import shared_limits
 
     config = TestConfig(REDIS_URL="redis://127.0.0.1:9/0", QUEUE_PREFIX="wadulshared")  # nothing listens there
 

@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from bot import drafts
-from bot.prepared import Prepared
+from bot.transport.prepared import Prepared
 from models import Draft, Reporter, utcnow
 
 

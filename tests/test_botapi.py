@@ -1,4 +1,4 @@
-"""Tests of the fake Telegram Bot API server itself (sandbox/botapi.py).
+"""Tests of the fake Telegram Bot API server itself (sandbox/botapi/).
 
 Most go through plain HTTP with httpx, posting form-encoded bodies the way
 python-telegram-bot does; one drives a real telegram.Bot against the server.

@@ -118,7 +118,7 @@ def test_a_sender_that_wakes_late_does_not_lose_its_slots(config):
 def test_what_the_limiter_grants_the_fake_telegram_accepts(defaults):
     """The default limit, replayed against the fake Bot API's own flood limits (30 a second,
     a bucket of 30): not one message would be refused."""
-    from sandbox.botapi_limits import RateLimiter as TelegramLimits, RateLimits
+    from sandbox.botapi.limits import RateLimiter as TelegramLimits, RateLimits
 
     telegram = TelegramLimits(RateLimits(enabled=True))
     granted = granted_by(2, defaults, 2.5)

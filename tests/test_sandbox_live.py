@@ -1,10 +1,10 @@
-"""SandboxAPI (sandbox/live.py): the fake Bot API as a long-running local service."""
+"""SandboxAPI (sandbox/webchat/live.py): the fake Bot API as a long-running local service."""
 from __future__ import annotations
 
 import pytest
 
 from sandbox.botapi import sample_jpeg
-from sandbox.live import SandboxAPI, first_update_id
+from sandbox.webchat.live import SandboxAPI, first_update_id
 from tests.botdriver import BotDriver, Person
 from tests.sandboxkit import TEST_TOKEN
 

@@ -1,4 +1,4 @@
-"""The sandbox chat page's JSON API (sandbox/webchat.py) over the fake Bot API.
+"""The sandbox chat page's JSON API (sandbox/webchat/app.py) over the fake Bot API.
 
 Through the page's own endpoints, as its JavaScript uses them: users, the long-polled chat,
 text, buttons, photo albums, locations from the reply keyboard, the conformance panel, files.

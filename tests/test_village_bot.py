@@ -11,7 +11,7 @@ import models
 from core import status as st
 from models import Category, Complaint, Official, Photo, StatusChange, utcnow
 from sandbox.botapi import sample_jpeg
-from sandbox.botapi_state import public_view
+from sandbox.botapi.state import public_view
 from services import linking
 from services.status_door import Change, change_status
 from tests.botdriver import Person, buttons_of, choose_category, file_complaint, text_of

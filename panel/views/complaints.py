@@ -19,7 +19,7 @@ from models import (ROLE_MAIN_ADMIN, ROLE_OVERSIGHT, ROLES, Category, Complaint,
                     OutboundMessage, Photo, Reporter, StatusChange, utcnow, without_geometry)
 from panel import filters as flt
 from panel.auth import current_official
-from panel.formatting import current_deadline, deadline_cell, local_time, status_badge, status_label
+from panel.formatting import current_deadline, deadline_cell, local_time, status_badge
 from panel.language import LazyText, current_lang, tr
 from panel.queries import complaint_rows, deadline_order
 from panel.security import csv_cell
@@ -32,15 +32,6 @@ def place_text(complaint: Complaint) -> str:
     if desa is None:
         return complaint.address_text[:60] or tr("panel.place.unknown")
     return f"{desa}, {desa.kecamatan}" if desa.kecamatan_id else str(desa)
-
-
-def reporter_text(complaint: Complaint) -> str:
-    """The reporter as this official may see them: the name, or "anonim" when hidden."""
-    if not access.shows_reporter(current_official(), complaint):
-        return tr("panel.reporter.hidden")
-    if complaint.reporter is None:
-        return str(complaint.filed_by_official or "—")
-    return str(complaint.reporter)
 
 
 def _code_cell(view, context, model, name):
@@ -75,26 +66,6 @@ LIST_FORMATTERS = {
 }
 
 
-def _export_deadline(complaint: Complaint) -> str:
-    deadline = current_deadline(complaint)
-    return deadline.text if deadline else ""
-
-
-EXPORT_FORMATTERS = {
-    "created_at": lambda v, c, m, n: local_time(m.created_at),
-    "category": lambda v, c, m, n: _category_name(m),
-    "place": lambda v, c, m, n: place_text(m),
-    "office": lambda v, c, m, n: m.office_name,
-    "status": lambda v, c, m, n: status_label(m.status),
-    "deadline": lambda v, c, m, n: _export_deadline(m),
-    "response_due_at": lambda v, c, m, n: local_time(m.response_due_at),
-    "first_response_at": lambda v, c, m, n: local_time(m.first_response_at),
-    "resolution_due_at": lambda v, c, m, n: local_time(m.resolution_due_at),
-    "resolved_at": lambda v, c, m, n: local_time(m.resolved_at),
-    "reporter": lambda v, c, m, n: reporter_text(m),
-    "rating": lambda v, c, m, n: m.rating or "",
-}
-
 COLUMN_LABELS = {name: LazyText(f"panel.col.{name}") for name in (
     "tracking_code", "created_at", "category", "place", "office", "status", "deadline", "description",
     "response_due_at", "first_response_at", "resolution_due_at", "resolved_at", "escalation_level",
@@ -109,8 +80,8 @@ QUICK_FILTERS = (("open", 1, "1"), ("overdue", 2, "1"), ("escalated", 3, "1"),
 # --- the CSV export: plain tuples, the directory read once ---------------------------------
 # Building the list's seven joined peewee models per line cost most of an export's time;
 # the export reads the complaint's own columns (and the reporter's name) as tuples instead,
-# loads the few categories, offices and villages once, and gives the same formatters
-# (EXPORT_FORMATTERS) a light line that answers like a Complaint.
+# loads the few categories, offices and villages once, and gives ExportCells (every exported
+# cell, once) a light line that answers like a Complaint.
 EXPORT_FIELDS = ("id", "tracking_code", "created_at", "category_id", "desa_id", "assigned_opd_id", "assigned_desa_id",
                  "status", "first_response_at", "response_due_at", "resolution_due_at", "resolved_at",
                  "escalation_level", "rating", "is_anonymous", "is_confidential", "reporter_id",
@@ -181,9 +152,10 @@ def export_lines(query) -> list[ExportLine]:
 
 
 class ExportCells:
-    """An export line's cells, what EXPORT_FORMATTERS (and csv_cell) make of a complaint,
-    with the request's language, zone, viewer and clock read once per export instead of once
-    per cell (tests/test_panel_scale_paths.py holds the two to the same output)."""
+    """The export's cells of a complaint: the one implementation of every exported cell (an
+    ExportLine and a Complaint alike, through csv_cell), with the request's language, zone,
+    viewer and clock read once per export instead of once per cell
+    (tests/test_panel_scale_paths.py holds the tuple-read lines to what the model rows give)."""
 
     def __init__(self):
         self.lang = current_lang()
@@ -281,7 +253,6 @@ class ComplaintView(ComplaintActions, PanelModelView):
                           "escalation_level", "rating", "reporter", "address_text", "description")
     column_labels = COLUMN_LABELS
     column_formatters = LIST_FORMATTERS
-    column_formatters_export = EXPORT_FORMATTERS
     column_sortable_list = ("tracking_code", "created_at", "status", "deadline")
     column_default_sort = "deadline"
     column_searchable_list = ("tracking_code", "description", "address_text")
@@ -339,14 +310,15 @@ class ComplaintView(ComplaintActions, PanelModelView):
         return count, export_lines(query)
 
     def get_export_value(self, model, name):
-        if isinstance(model, ExportLine):
-            if model.cells is None:
-                context = getattr(g, "_wadul_export_cells", None)
-                if context is None:
-                    context = g._wadul_export_cells = ExportCells()
-                model.cells = context.row(model)
-            return model.cells[name]
-        return csv_cell(super().get_export_value(model, name), local_time)
+        """Every exported cell comes from ExportCells.row, for an ExportLine (the export's own
+        rows) and a Complaint (Flask-Admin's model rows) alike."""
+        cells = getattr(model, "cells", None)
+        if cells is None:
+            context = getattr(g, "_wadul_export_cells", None)
+            if context is None:
+                context = g._wadul_export_cells = ExportCells()
+            cells = model.cells = context.row(model)
+        return cells[name]
 
     def get_export_name(self, export_type="csv"):
         return f"aduan-{utcnow():%Y%m%d-%H%M}.{export_type}"

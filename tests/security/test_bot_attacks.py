@@ -18,7 +18,7 @@ from PIL import Image
 from config import TestConfig
 from models import Complaint, Draft, OutboundMessage, Photo, StatusChange
 from sandbox.botapi import sample_jpeg
-from sandbox.botapi_state import public_view
+from sandbox.botapi.state import public_view
 from tests.botdriver import Person, choose_category, text_of
 from tests.factories import make_complaint, make_reporter
 from tests.workerkit import wait_until

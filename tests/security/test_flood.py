@@ -1,4 +1,4 @@
-"""One person's flood does not stall everyone (bot.app.PerUserUpdateProcessor, bot.flood):
+"""One person's flood does not stall everyone (bot.app.PerUserUpdateProcessor, bot.transport.flood):
 a person occupies at most one of the shared slots however much they send, their excess is
 dropped with one polite slow-down message, album photos are kept, and another person's
 /bantuan is answered as usual meanwhile. Bounds are generous (a loaded 2-core machine); the
@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from telegram import Chat, Message, PhotoSize, Update, User
 
-from bot import flood
+from bot.transport import flood
 from bot.app import PerUserUpdateProcessor
 from models import Draft
 from sandbox.botapi import sample_jpeg
