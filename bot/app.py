@@ -36,6 +36,7 @@ from bot.delivery import ConfirmingBot, ConfirmingQueue, Deliveries, ReportsHand
 from bot.http import AiohttpRequest
 from bot.limits import BotRateLimiter, shared_limits
 from config import Config
+from services import wiring
 
 log = logging.getLogger(__name__)
 MAX_CONCURRENT_UPDATES = 64
@@ -242,6 +243,7 @@ def build_application(config: Config) -> Application:
 
     Its bot and update queue confirm an update to Telegram only once it is handled, in
     polling and webhook mode alike (bot.delivery)."""
+    wiring.wire()
     api = config.TELEGRAM_API_URL.rstrip("/")
     deliveries = Deliveries()
     bot = ConfirmingBot(

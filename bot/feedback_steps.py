@@ -16,10 +16,11 @@ from bot import drafts, feedback_keyboards as kb, handlers_followup as followup,
 from bot.common import Turn
 from core import status as st
 from models import Complaint
-from services import feedback, media
-from services.feedback import FeedbackError
-from services.outbox import escape
-from services.status_door import format_due
+from services import media
+from services.feedback import closing as feedback
+from services.feedback.closing import FeedbackError
+from services.messaging.outbox import escape
+from services.complaints.status_door import format_due
 
 log = logging.getLogger(__name__)
 

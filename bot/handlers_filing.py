@@ -9,8 +9,9 @@ from telegram import ReplyKeyboardRemove
 from bot import drafts, handlers_village_filing as village_filing, keyboards, prompts, rules
 from bot.common import Turn, database_work
 from models import Category, Complaint
-from services import complaints, media
-from services.outbox import escape
+from services import media
+from services.complaints import filing as complaints
+from services.messaging.outbox import escape
 
 
 async def start_filing(turn: Turn) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot import drafts, prompts, rules, village_views as views
 from bot.common import Turn
 from models import Category, Opd
-from services.outbox import escape
+from services.messaging.outbox import escape
 
 
 def needs_choice(turn: Turn, category: Category) -> bool:

@@ -10,8 +10,8 @@ from telegram import ReplyKeyboardRemove
 from bot import drafts, keyboards, rules
 from bot.common import Turn, database_work
 from models import Category, Desa, Official
-from services import complaints
-from services.outbox import escape
+from services.complaints import filing as complaints
+from services.messaging.outbox import escape
 
 NEXT = {
     drafts.CATEGORY: drafts.DESCRIPTION,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from models import Complaint, Desa, Official, Opd, Photo
 from services import access, media, runtime
-from services.status_door import Change, add_note, change_status
+from services.complaints.status_door import Change, add_note, change_status
 from services.tx import transaction
 
 log = logging.getLogger(__name__)

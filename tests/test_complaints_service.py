@@ -1,12 +1,13 @@
-"""services.complaints: creating a complaint from a draft, and who may see what."""
+"""services.complaints.filing: creating a complaint from a draft, and who may see what."""
 import pytest
 from rq import Queue
 
 import models
 from core import status as st, tracking
 from models import Category, Complaint, Desa, Photo, Reporter, StatusChange
-from services import complaints, runtime
-from services.status_door import Change, add_note, change_status
+from services import runtime
+from services.complaints import filing as complaints
+from services.complaints.status_door import Change, add_note, change_status
 from tests.factories import make_complaint, make_official, make_reporter, opd
 
 SUNGAI_PUTRI = "61.04.01.2011"

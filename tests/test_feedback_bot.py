@@ -15,7 +15,7 @@ from models import Complaint, Photo, StatusChange, utcnow
 from panel import work
 from sandbox.botapi import sample_jpeg
 from sandbox.botapi_state import public_view
-from services.feedback_messages import resolution_id
+from services.feedback.messages import resolution_id
 from tests.botdriver import Person, buttons_of, text_of
 from tests.factories import make_complaint, make_official, make_reporter
 from tests.workerkit import link_office, texts, wait_until

@@ -147,7 +147,7 @@ def _add_photos(complaint: Complaint, photos: list[dict]) -> None:
 
 
 def _queue_assignment(complaint_id: int) -> None:
-    from workers import enqueue
+    from services.messaging import enqueue
 
     enqueue.assign_complaint(complaint_id)
 
@@ -157,7 +157,7 @@ def predicted_office(category: Category, desa_id: int | None, requested_opd_id: 
     """The office the assignment job will choose, by the same rule; None: the main admin routes."""
     requested = Opd.get_or_none((Opd.id == requested_opd_id) & Opd.active) if requested_opd_id else None
     if requested is not None:
-        return str(requested)  # a village head's choice (workers.assignment.route honours it)
+        return str(requested)  # a village head's choice (services.complaints.assignment.route honours it)
     office = routing.choose_office(category.village_level, category.opd_id, desa_id)
     if office is None:
         return None

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import math
 
-from peewee import PostgresqlDatabase, fn
+from peewee import fn
 
 import i18n
 from core import status as st
-from models import VILLAGE_ROLES, Complaint, Official, Opd, Photo, StatusChange, db
+from models import VILLAGE_ROLES, Complaint, Official, Opd, Photo, StatusChange
 from services import access, media, runtime
-from services.status_door import Change, change_status
-from services.complaints import Page
-from services.tx import transaction
+from services.complaints.status_door import Change, change_status
+from services.complaints.filing import Page
+from services.tx import locked, transaction
 
 PAGE_SIZE = 5
 # Short action names carried by buttons ("va:<complaint>:<action>:<change id>").
@@ -124,10 +124,7 @@ def _locked(official: Official | None, complaint_id: int) -> Complaint | None:
     """The complaint under lock, if this official's village has it."""
     if official is None or not official.active or official.role not in VILLAGE_ROLES:
         return None
-    query = access.visible_complaints(official).where(Complaint.id == complaint_id)
-    if isinstance(db.obj, PostgresqlDatabase):
-        query = query.for_update()  # SQLite already holds the write lock (BEGIN IMMEDIATE)
-    return query.get_or_none()
+    return locked(access.visible_complaints(official).where(Complaint.id == complaint_id))
 
 
 def _result_photo(complaint: Complaint, photo: media.SavedPhoto) -> Photo:

@@ -16,14 +16,13 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from peewee import PostgresqlDatabase
 
 from core import deadlines, routing, status as st
-from models import Complaint, Desa, Holiday, Kecamatan, Opd, StatusChange, db, utcnow
+from models import Complaint, Desa, Holiday, Kecamatan, Opd, StatusChange, utcnow
 from services import regions, runtime
-from services.status_door import Change, change_status
-from services.tx import transaction
-from workers import notices
+from services.complaints.status_door import Change, change_status
+from services.tx import locked, transaction
+from services.messaging import notices
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +155,5 @@ def _forward_note(complaint: Complaint) -> str:
 
 
 def _locked(complaint_id: int) -> Complaint | None:
-    query = Complaint.select().where(Complaint.id == complaint_id)
-    if isinstance(db.obj, PostgresqlDatabase):
-        query = query.for_update()  # two assign jobs for one complaint: the second waits, then skips
-    return query.get_or_none()
+    # two assign jobs for one complaint: the second waits, then skips
+    return locked(Complaint.select().where(Complaint.id == complaint_id))

@@ -41,6 +41,6 @@ def add_message(chat_id: int, text: str, *, kind: str, complaint=None, recipient
 
 
 def _dispatch(message_id: int) -> None:
-    from workers import enqueue
+    from services.messaging import enqueue
 
     enqueue.send_messages([message_id])
