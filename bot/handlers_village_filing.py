@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from bot import drafts, prompts, rules, village_views as views
 from bot.common import Turn
-from models import Category, Opd
+from models import Category
+from services.complaints import offices
 from services.messaging.outbox import escape
 
 
@@ -36,10 +37,10 @@ async def ask_opd(turn: Turn) -> None:
 async def on_choice(turn: Turn, value: str) -> None:
     """"vr:<opd id>" or "vr:admin": remember the office and continue as after the category."""
     if value == "admin":
-        opd = Opd.select().where(Opd.is_main_admin, Opd.active).order_by(Opd.id).first()
+        opd = offices.main_admin_office()
     else:
         opd_id = rules.parse_id(value)
-        opd = Opd.get_or_none((Opd.id == opd_id) & (Opd.active == True)) if opd_id else None  # noqa: E712
+        opd = offices.active_opd(opd_id)
     if opd is None:
         await turn.answer(turn.t("bot.button.expired"))
         await ask_opd(turn)

@@ -18,8 +18,9 @@ from datetime import datetime
 
 
 from core import deadlines, routing, status as st
-from models import Complaint, Desa, Holiday, Kecamatan, Opd, StatusChange, utcnow
+from models import Complaint, Desa, Holiday, Kecamatan, StatusChange, utcnow
 from services import regions, runtime
+from services.complaints import offices
 from services.complaints.status_door import Change, change_status
 from services.tx import locked, transaction
 from services.messaging import notices
@@ -65,22 +66,19 @@ def find_village(complaint: Complaint) -> tuple[int | None, int | None]:
 def route(complaint: Complaint) -> Route:
     """The office a new complaint goes to (pure rules over the rows it needs)."""
     desa_id, kecamatan_id = find_village(complaint)
-    if complaint.requested_opd_id and _active_opd(complaint.requested_opd_id):
-        return Route(desa_id, routing.Office("opd", complaint.requested_opd_id))
+    requested = offices.wanted(complaint.requested_opd_id)
+    if requested is not None:
+        return Route(desa_id, requested)
     category = complaint.category
     if category is None:
         return Route(desa_id, None, NO_CATEGORY)
     if desa_id is None and (category.village_level or kecamatan_id is None):
         # An OPD can act on an address that names at least the kecamatan; a village cannot.
         return Route(None, None, NO_VILLAGE)
-    office = routing.choose_office(category.village_level, category.opd_id, desa_id)
-    if office is None or (office.kind == "opd" and not _active_opd(office.id)):
+    office = offices.choose(category, desa_id)
+    if office is None:
         return Route(desa_id, None, NO_OFFICE)
     return Route(desa_id, office)
-
-
-def _active_opd(opd_id: int) -> bool:
-    return Opd.select().where(Opd.id == opd_id, Opd.active).exists()
 
 
 # --- when is it due -------------------------------------------------------------------------

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
-
 import i18n
 from core import status as st
+from core.timefmt import local_datetime
 from models import Complaint, Official, Opd, Photo, Reporter, StatusChange, utcnow
-from services.messaging import outbox
+from services import runtime
+from services.messaging import enqueue, outbox
 from services.tx import after_commit, locked, transaction
 
 
@@ -54,7 +55,7 @@ def change_status(complaint_id: int, change: Change, now: datetime | None = None
         if change.also:
             change.also(complaint, history)
         if change.to_status == st.FORWARDED:
-            after_commit(lambda: _queue_assignment(complaint.id))
+            after_commit(lambda: enqueue.assign_complaint(complaint.id))
     return history
 
 
@@ -191,13 +192,4 @@ def _message_reporter(complaint: Complaint, history: StatusChange, change: Chang
 
 def format_due(due: datetime | None, lang: str) -> str:
     """A deadline in the regency's local time, e.g. "24 Nov 2026 14.00 WIB"."""
-    from core.timefmt import local_datetime
-    from services import runtime
-
     return local_datetime(due, lang, runtime.config().TIMEZONE) if due else i18n.t("time.no_deadline", lang)
-
-
-def _queue_assignment(complaint_id: int) -> None:
-    from services.messaging import enqueue
-
-    enqueue.assign_complaint(complaint_id)

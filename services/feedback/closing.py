@@ -32,6 +32,7 @@ from models import Complaint, Opd, Photo, Reporter, StatusChange, utcnow
 from services import media, runtime
 from services.feedback import notices as feedback_notices
 from services.feedback.messages import resolution_id
+from services.complaints import offices
 from services.complaints.status_door import Change, add_note, change_status
 from services.tx import locked, transaction
 from services.complaints.assignment import due_dates  # the assignment's deadline rule (category hours, calendar)
@@ -162,10 +163,6 @@ def add_comment(complaint_id: int, reporter: Reporter | None, comment: str) -> C
 
 
 # --- not fixed: reopen -------------------------------------------------------------------------
-def main_admin_office() -> Opd | None:
-    return Opd.select().where(Opd.is_main_admin, Opd.active).order_by(Opd.id).first()
-
-
 def reopen(complaint_id: int, reporter: Reporter | None, reason: str, photo_ids: Iterable[int] = (), *,
            photos: Iterable[media.SavedPhoto] = (), resolution: int | None = None,
            now: datetime | None = None) -> Reopened:
@@ -190,7 +187,7 @@ def reopen(complaint_id: int, reporter: Reporter | None, reason: str, photo_ids:
 def _reopen(complaint: Complaint, reporter: Reporter, reason: str, photo_ids: list[int], now: datetime) -> Reopened:
     limit = runtime.config().REOPEN_LIMIT
     past_limit = complaint.reopen_count >= limit
-    handed_to = main_admin_office() if past_limit else None
+    handed_to = offices.main_admin_office() if past_limit else None
     if handed_to is not None and handed_to.id == complaint.assigned_opd_id:
         handed_to = None  # the main admin already has it: an ordinary reopening
     response_due, resolution_due = due_dates(complaint, now)
