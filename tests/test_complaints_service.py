@@ -124,6 +124,19 @@ def test_predicted_office_follows_the_assignment_rule(seeded):
     assert complaints.predicted_office(Category.get(Category.code == "infra_desa"), None) is None
 
 
+def test_predicted_office_promises_no_inactive_opd(seeded):
+    """The assignment leaves a complaint whose OPD is inactive to the main admin ("no_office");
+    the reporter is not promised that OPD either (services.complaints.offices, one rule)."""
+    desa = Desa.get(Desa.code == SUNGAI_PUTRI)
+    jalan = Category.get(Category.code == "jalan")
+    putr = models.Opd.get_by_id(jalan.opd_id)
+    other = models.Opd.select().where(models.Opd.id != putr.id, models.Opd.active).first()
+    assert complaints.predicted_office(jalan, desa.id, requested_opd_id=other.id) == str(other)
+    models.Opd.update(active=False).where(models.Opd.id.in_([putr.id, other.id])).execute()
+    assert complaints.predicted_office(jalan, desa.id) is None
+    assert complaints.predicted_office(jalan, desa.id, requested_opd_id=other.id) is None
+
+
 def test_complaints_of_pages_newest_first_and_only_ones_own(seeded):
     from datetime import timedelta
 
