@@ -77,7 +77,7 @@ SECRET_KEY_MIN_BYTES = 32  # it signs the panel's session cookies: a short one c
 def default_secret_key(instance_dir: Path) -> str:
     """Read the panel's secret key from `instance/secret_key`, creating it on first run
     (64 random characters, owner-only file in an owner-only folder)."""
-    from services.private_files import private_dir, private_file, write_private
+    from core.private_files import private_dir, private_file, write_private
 
     path = instance_dir / "secret_key"
     private_dir(instance_dir)

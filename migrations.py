@@ -1,6 +1,7 @@
 """Schema changes after the first release, applied in order by `flask --app panel migrate`.
 
-`init-db` creates the latest schema directly and records LATEST_VERSION. A later change
+`init-db` creates the latest schema directly and records LATEST_VERSION (`create_tables`,
+here rather than in models so that models never imports this module). A later change
 adds a function here that takes a playhouse.migrate migrator and appends it to STEPS;
 the version is its position in STEPS (1-based) plus one.
 """
@@ -109,3 +110,14 @@ def upgrade() -> list[str]:
             models.SchemaVersion.create(version=target)
         done.append(f"{target}: {description}")
     return done
+
+
+def create_tables() -> None:
+    """Create every table that does not exist yet and record the schema version. An existing
+    database of an earlier version is upgraded first: the indexes below name later columns."""
+    if 0 < current_version() < LATEST_VERSION:
+        upgrade()
+    with models.db.atomic():
+        models.db.create_tables(models.ALL_MODELS, safe=True)
+        if not models.SchemaVersion.select().exists():
+            models.SchemaVersion.create(version=LATEST_VERSION)

@@ -477,7 +477,7 @@ def make_database(url: str):
     if url.startswith("sqlite"):
         path = url.split("sqlite:///", 1)[-1] or ":memory:"
         if path != ":memory:":
-            from services.private_files import secure_sqlite
+            from core.private_files import secure_sqlite
 
             secure_sqlite(path)
         return SqliteDatabase(
@@ -523,16 +523,3 @@ def connect(config) -> None:
     if db.obj is not None and not db.is_closed():
         db.close()
     db.initialize(make_database(config.DATABASE_URL))
-
-
-def create_tables() -> None:
-    """Create every table that does not exist yet and record the schema version. An existing
-    database of an earlier version is upgraded first: the indexes below name later columns."""
-    from migrations import LATEST_VERSION, current_version, upgrade
-
-    if 0 < current_version() < LATEST_VERSION:
-        upgrade()
-    with db.atomic():
-        db.create_tables(ALL_MODELS, safe=True)
-        if not SchemaVersion.select().exists():
-            SchemaVersion.create(version=LATEST_VERSION)

@@ -122,6 +122,7 @@ def bench_database(kind: str, keep: bool = False, seeded: bool = True, name: str
     with keep), bind it as it is (not dropped, not seeded, kept afterwards)."""
     pg_name = f"{BENCH_PG_NAME}_{name}" if name else BENCH_PG_NAME
     sqlite_path = BENCH_SQLITE.with_name(f"{name}.db") if name else BENCH_SQLITE
+    import migrations
     import models
     from services import runtime
 
@@ -139,7 +140,7 @@ def bench_database(kind: str, keep: bool = False, seeded: bool = True, name: str
                 Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
         url = f"sqlite:///{sqlite_path}"
     cfg = runtime.use(bench_config(url, **overrides))
-    models.create_tables()
+    migrations.create_tables()
     if seeded and not reused:
         from services import demo
 

@@ -130,7 +130,7 @@ def start_workers(cfg, count: int, args: list[str]) -> list[subprocess.Popen]:
 
 
 def change(complaint_id: int) -> None:
-    from services.status_door import Change, change_status
+    from services.complaints.status_door import Change, change_status
 
     change_status(complaint_id, Change("in_progress", note="Petugas sedang menuju lokasi."))
 

@@ -37,6 +37,7 @@ from bot.transport.delivery import ConfirmingBot, ConfirmingQueue, Deliveries, R
 from bot.transport.http import AiohttpRequest
 from bot.transport.limits import BotRateLimiter, shared_limits
 from config import Config
+from services import wiring
 
 log = logging.getLogger(__name__)
 MAX_CONCURRENT_UPDATES = 64
@@ -243,6 +244,7 @@ def build_application(config: Config) -> Application:
 
     Its bot and update queue confirm an update to Telegram only once it is handled, in
     polling and webhook mode alike (bot.transport.delivery)."""
+    wiring.wire()
     api = config.TELEGRAM_API_URL.rstrip("/")
     deliveries = Deliveries()
     bot = ConfirmingBot(

@@ -22,7 +22,7 @@ import i18n
 from bot import drafts, rules
 from models import Draft, Reporter
 from services import runtime
-from services.outbox import escape
+from services.messaging.outbox import escape
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE

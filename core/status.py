@@ -3,7 +3,7 @@
 `new → assigned → in_progress → resolved → closed`; any open status may be rejected (reason
 required) or forwarded (disposisi, to another office, then assigned again); a resolved or
 recently closed complaint may be reopened by its reporter and goes back to the office.
-The one door that applies a transition to a stored complaint is `services.status_door`.
+The one door that applies a transition to a stored complaint is `services.complaints.status_door`.
 """
 from __future__ import annotations
 

@@ -6,12 +6,13 @@ from flask import Flask
 import models
 from config import Config
 from core import logsafe
-from services import runtime
+from services import runtime, wiring
 
 
 def create_app(config: Config | None = None) -> Flask:
     """Build the panel app for `config` (default: from the environment)."""
     config = runtime.use(config or Config.from_env())
+    wiring.wire()
     logsafe.install(config.TELEGRAM_BOT_TOKEN)  # no log line of this process (gunicorn's too) carries the token
     app = Flask(__name__, instance_path=str(models_instance_dir()))
     app.config.from_mapping(SECRET_KEY=config.SECRET_KEY, WADUL=config, TESTING=config.TESTING)

@@ -22,7 +22,7 @@ def register(app: Flask) -> None:
 @click.command("init-db")
 def init_db():
     """Create the database tables (safe to run again)."""
-    models.create_tables()
+    migrations.create_tables()
     click.echo(f"Database ready (schema version {migrations.current_version()}).")
 
 
@@ -37,7 +37,7 @@ def migrate():
 @click.argument("path", type=click.Path(dir_okay=False))
 def load_regions(path):
     """Import a regency's village boundaries (GeoJSON: kode, desa, kecamatan, kabupaten)."""
-    models.create_tables()
+    migrations.create_tables()
     try:
         result = regions.load_regions(regions.read_geojson(path))
     except RegionFileError as exc:
@@ -48,7 +48,7 @@ def load_regions(path):
 @click.command("seed-demo")
 def seed_demo():
     """Load Kabupaten Ketapang with a demo directory of OPDs, categories and officials."""
-    models.create_tables()
+    migrations.create_tables()
     imported, opds, categories, officials = demo.seed_demo()
     click.echo(f"Regions: {imported}")
     click.echo(f"Directory: {opds} OPDs and {categories} categories added.")

@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from panel.work import MAX_PHOTO_BYTES
+from services.complaints.desk import MAX_PHOTO_BYTES
 
 MIN_FREE_BYTES = MAX_PHOTO_BYTES  # room for the largest result photo the panel accepts
 

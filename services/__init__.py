@@ -1,4 +1,7 @@
-"""Domain operations that touch the database: the status door, the outbox, complaints.
+"""The domain: what Wadul does with complaints, cut by concept (complaints/, messaging/,
+feedback/, and flat modules for linking, stats, access, regions, media, auth, demo, tx,
+runtime, wiring).
 
-Pure rules live in `core/`; entry points (bot, panel, workers) call these.
+It imports only the ground (models, migrations, core, config, i18n), never an entry point
+(bot, panel, workers, sandbox), which call it; tests/test_layering.py keeps that true.
 """

@@ -18,14 +18,15 @@ import secrets
 import unicodedata
 from datetime import datetime, timedelta
 
-from peewee import IntegrityError, PostgresqlDatabase
+from peewee import IntegrityError
 from redis.exceptions import RedisError
 
 import i18n
 from core import tracking
 from models import LinkCode, Official, db, utcnow
-from services import outbox, runtime
-from services.tx import transaction
+from services import runtime
+from services.messaging import outbox
+from services.tx import locked, transaction
 
 log = logging.getLogger(__name__)
 
@@ -165,9 +166,7 @@ def _check_official(official: Official, telegram_user_id: int) -> None:
 
 
 def _locked(query):
-    if isinstance(db.obj, PostgresqlDatabase):
-        query = query.for_update()  # SQLite already holds the write lock (BEGIN IMMEDIATE)
-    return query.get_or_none()
+    return locked(query)
 
 
 # --- unlinking --------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Regions in the database: importing a regency's village file and the village lookup.
+"""Regions in the database: importing a regency's village file, the village lookup, and
+how a complaint's place reads (`place_text`, the one version for notices, bot and panel).
 
 The lookup itself is the pure `core.routing.VillageIndex`; this module builds it from the
 Desa rows once per process and rebuilds it when the regions change (any process may have
@@ -136,3 +137,13 @@ def locate(lat: float, lon: float) -> Desa | None:
     index, ids = village_index()
     code = index.locate(lat, lon)
     return Desa.get_by_id(ids[code]) if code else None
+
+
+def place_text(desa: Desa | None, address_text: str | None, limit: int = 200) -> str:
+    """Where a complaint is, as people read it: "village, kecamatan" (the village alone when
+    its kecamatan is unknown), else the typed address cut to `limit` characters; "" when
+    neither is known (the caller says "unknown" in its own words). Plain text: a caller
+    writing HTML escapes it."""
+    if desa is not None:
+        return f"{desa}, {desa.kecamatan}" if desa.kecamatan_id else str(desa)
+    return (address_text or "")[:limit]

@@ -11,7 +11,7 @@ from redis import Redis
 
 import models
 from config import INSTANCE_DIR, Config
-from services.private_files import private_dir
+from core.private_files import private_dir
 
 _lock = threading.Lock()
 _state: dict = {}

@@ -11,7 +11,7 @@ import threading
 from contextlib import contextmanager
 from typing import Callable
 
-from peewee import SqliteDatabase
+from peewee import PostgresqlDatabase, SqliteDatabase
 
 from models import db
 
@@ -57,3 +57,13 @@ def after_commit(action: Callable[[], None]) -> None:
         stack[-1].append(action)
     else:
         action()
+
+
+def locked(query):
+    """`query`'s one row (or None), held for the rest of the transaction: on PostgreSQL a
+    SELECT ... FOR UPDATE row lock (a second writer waits, then sees the first one's change);
+    SQLite's transaction already holds the database's write lock (BEGIN IMMEDIATE). The one
+    lock-for-update of the house."""
+    if isinstance(db.obj, PostgresqlDatabase):
+        query = query.for_update()
+    return query.get_or_none()

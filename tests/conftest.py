@@ -13,9 +13,12 @@ from pathlib import Path
 import pytest
 from redis import Redis
 
+import migrations
 import models
 from config import TestConfig
-from services import runtime
+from services import runtime, wiring
+
+wiring.wire()  # as every process does at start (status door's message builders)
 
 TEST_REDIS_URL = os.environ.get("WADUL_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 TEST_PG_URL = os.environ.get("WADUL_TEST_DATABASE_URL", "")  # e.g. postgresql://postgres@127.0.0.1:5432/wadul_test
@@ -49,7 +52,7 @@ def _templates(tmp_path_factory):
             url = f"sqlite:///{tmp_path_factory.mktemp('tpl') / (kind + '.db')}"
         cfg = TestConfig(DATABASE_URL=url, REDIS_URL=TEST_REDIS_URL)
         runtime.use(cfg)
-        models.create_tables()
+        migrations.create_tables()
         if kind == "seeded":
             from services import demo
 
@@ -70,7 +73,7 @@ def _fresh_database(template_url: str, tmp_path: Path) -> tuple[str, callable]:
         return _pg_url(name), lambda: _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     target = tmp_path / "wadul.db"
     shutil.copyfile(template_url.split("sqlite:///", 1)[1], target)
-    target.chmod(0o600)  # as Wadul makes its own (services/private_files.py)
+    target.chmod(0o600)  # as Wadul makes its own (core/private_files.py)
     return f"sqlite:///{target}", lambda: None
 
 
@@ -121,7 +124,7 @@ def run_worker(redis_conn, request):
     """Run a real RQ worker in burst mode (scheduler on) over the project's queues.
 
     With a live bot in the test (the `bot` fixture), the bot and the sender share each chat's
-    send budget (workers.ratelimit), so a message to a chat the bot just wrote to is put off
+    send budget (services.messaging.ratelimit), so a message to a chat the bot just wrote to is put off
     by a second or two; a burst worker would stop before then. There the worker goes on for
     send jobs scheduled at most `settle` seconds ahead (8 with a bot: a chat the bot just wrote
     to several times is owed a few seconds), as a running worker's scheduler would."""

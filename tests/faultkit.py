@@ -416,6 +416,7 @@ def make_fault_env(fault_pg: PostgresServer, fault_redis: RedisServer, template:
 
 def build_template(fault_pg: PostgresServer) -> str:
     """A seeded database (schema and the demo directory) that each test copies."""
+    import migrations
     import models
     from config import TestConfig
     from services import demo, runtime
@@ -423,7 +424,7 @@ def build_template(fault_pg: PostgresServer) -> str:
     name = "wadul_fault_template"
     url = fault_pg.create_database(name)
     runtime.use(TestConfig(DATABASE_URL=url))
-    models.create_tables()
+    migrations.create_tables()
     demo.seed_demo(officials=False)
     models.db.close()
     return name

@@ -9,11 +9,12 @@ import pytest
 import models
 from core import status as st
 from models import Category, Complaint, Holiday, OutboundMessage, Photo, StatusChange
-from services import complaints, regions, runtime
-from services.status_door import Change, change_status
+from services import regions, runtime
+from services.complaints import filing as complaints
+from services.complaints.status_door import Change, change_status
 from tests.factories import make_complaint, opd
 from tests.workerkit import SUNGAI_PUTRI, link_office, linked_official, photo_file, point_in, telegram_reporter, texts
-from workers import assignment
+from services.complaints import assignment
 
 RUNJAI_JAYA = "61.04.02.2004"   # Kec. Marau
 TERUSAN = "61.04.03.2006"       # Kec. Manis Mata

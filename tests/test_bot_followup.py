@@ -4,7 +4,7 @@ from datetime import timedelta
 import models
 from core import status as st, tracking
 from models import Complaint, Opd, Reporter
-from services.status_door import Change, add_note, change_status
+from services.complaints.status_door import Change, add_note, change_status
 from tests.botdriver import Person, buttons_of, file_complaint, text_of
 from tests.factories import make_complaint as _make_complaint, make_official, make_reporter
 

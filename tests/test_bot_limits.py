@@ -178,7 +178,7 @@ def test_bot_and_send_workers_take_from_one_budget(redis_conn):
 
     from bot.transport.limits import shared_limits
     from tests.conftest import TEST_REDIS_URL
-    from workers.ratelimit import RateLimiter
+    from services.messaging.ratelimit import RateLimiter
 
     config = _shared_config(SEND_GLOBAL_BURST=30)
     worker = RateLimiter(Redis.from_url(TEST_REDIS_URL), config)  # a send worker, another process
@@ -210,7 +210,7 @@ def test_a_429_seen_by_the_bot_holds_the_send_workers_for_that_chat(redis_conn):
 
     from bot.transport.limits import shared_limits
     from tests.conftest import TEST_REDIS_URL
-    from workers.ratelimit import RateLimiter
+    from services.messaging.ratelimit import RateLimiter
 
     config = _shared_config()
     worker = RateLimiter(Redis.from_url(TEST_REDIS_URL), config)

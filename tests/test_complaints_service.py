@@ -1,12 +1,13 @@
-"""services.complaints: creating a complaint from a draft, and who may see what."""
+"""services.complaints.filing: creating a complaint from a draft, and who may see what."""
 import pytest
 from rq import Queue
 
 import models
 from core import status as st, tracking
 from models import Category, Complaint, Desa, Photo, Reporter, StatusChange
-from services import complaints, runtime
-from services.status_door import Change, add_note, change_status
+from services import runtime
+from services.complaints import filing as complaints
+from services.complaints.status_door import Change, add_note, change_status
 from tests.factories import make_complaint, make_official, make_reporter, opd
 
 SUNGAI_PUTRI = "61.04.01.2011"
@@ -121,6 +122,19 @@ def test_predicted_office_follows_the_assignment_rule(seeded):
     assert complaints.predicted_office(Category.get(Category.code == "jalan"), None) == "Dinas PUTR"
     assert complaints.predicted_office(Category.get(Category.code == "infra_desa"), desa.id) == "Desa Sungai Putri"
     assert complaints.predicted_office(Category.get(Category.code == "infra_desa"), None) is None
+
+
+def test_predicted_office_promises_no_inactive_opd(seeded):
+    """The assignment leaves a complaint whose OPD is inactive to the main admin ("no_office");
+    the reporter is not promised that OPD either (services.complaints.offices, one rule)."""
+    desa = Desa.get(Desa.code == SUNGAI_PUTRI)
+    jalan = Category.get(Category.code == "jalan")
+    putr = models.Opd.get_by_id(jalan.opd_id)
+    other = models.Opd.select().where(models.Opd.id != putr.id, models.Opd.active).first()
+    assert complaints.predicted_office(jalan, desa.id, requested_opd_id=other.id) == str(other)
+    models.Opd.update(active=False).where(models.Opd.id.in_([putr.id, other.id])).execute()
+    assert complaints.predicted_office(jalan, desa.id) is None
+    assert complaints.predicted_office(jalan, desa.id, requested_opd_id=other.id) is None
 
 
 def test_complaints_of_pages_newest_first_and_only_ones_own(seeded):

@@ -12,10 +12,10 @@ import pytest
 import models
 from core import status as st, tracking
 from models import Complaint, Photo, StatusChange, utcnow
-from panel import work
+from services.complaints import desk
 from sandbox.botapi import sample_jpeg
 from sandbox.botapi.state import public_view
-from services.feedback_messages import resolution_id
+from services.feedback.messages import resolution_id
 from tests.botdriver import Person, buttons_of, text_of
 from tests.factories import make_complaint, make_official, make_reporter
 from tests.workerkit import link_office, texts, wait_until
@@ -35,7 +35,7 @@ def resolve(complaint: Complaint, note: str = "Lubang sudah ditambal aspal dan d
             photo: bytes | None = None) -> None:
     """The office's staff resolve it the way the panel does (services behind the panel's form)."""
     staff = make_official(opd="DPUTR")
-    work.perform(Complaint.get_by_id(complaint.id), staff, work.Request("resolve", note=note, photo=photo))
+    desk.perform(Complaint.get_by_id(complaint.id), staff, desk.Request("resolve", note=note, photo=photo))
 
 
 def reload(complaint: Complaint) -> Complaint:

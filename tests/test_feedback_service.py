@@ -13,13 +13,15 @@ from core import status as st
 from models import Complaint, Opd, OutboundMessage, Photo, StatusChange
 from panel import dashboard
 from sandbox.botapi import sample_jpeg
-from services import feedback, media, runtime
-from services.feedback import FeedbackError
-from services.feedback_messages import resolution_id
+from services import media, runtime
+from services.feedback import closing as feedback
+from services.feedback.closing import FeedbackError
+from services.feedback.messages import resolution_id
 from services.stats import compute_report
-from services.status_door import Change, change_status
+from services.complaints.status_door import Change, change_status
 from tests.factories import make_complaint, make_official, make_reporter
-from workers import assignment, reports, sweeps
+from workers import reports, sweeps
+from services.complaints import assignment
 
 T0 = datetime(2026, 11, 2, 2, 0)   # Monday 09.00 WIB
 H = timedelta(hours=1)
@@ -277,7 +279,7 @@ def test_ratings_and_reopenings_per_office_in_the_dashboard_and_the_report(world
 
 
 def test_callback_data_stays_within_telegram_limits():
-    from services.feedback_messages import answer_markup
+    from services.feedback.messages import answer_markup
 
     [row] = answer_markup(9_223_372_036_854_775_807, 9_223_372_036_854_775_807, "id")["inline_keyboard"]
     assert all(len(b["callback_data"].encode()) <= 64 for b in row)

@@ -48,7 +48,7 @@ def test_init_db_on_a_release_1_database_applies_the_pending_steps_first(seeded)
         models.SchemaVersion.update(version=1).execute()
     assert migrations.current_version() == 1
 
-    models.create_tables()
+    migrations.create_tables()
     assert migrations.current_version() == migrations.LATEST_VERSION
     assert {"phase", "due_at", "next_at"} <= _columns(table)
     assert models.Complaint.get_by_id(complaint.id).current_due == complaint.response_due_at

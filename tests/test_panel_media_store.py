@@ -76,7 +76,7 @@ def test_resolve_with_photo_on_a_broken_media_store_changes_nothing_and_says_so(
     else:
         media_disk.read_only(True)
 
-    with caplog.at_level(logging.ERROR, logger="panel.work"):
+    with caplog.at_level(logging.ERROR, logger="services.complaints.desk"):
         response = _resolve_with_photo(client, complaint, note="Sudah diaspal ulang <hari ini>.")
     assert response.status_code == 200
     page = response.get_data(as_text=True)

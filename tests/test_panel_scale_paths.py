@@ -21,11 +21,13 @@ from core import status as st
 from models import Category, Complaint, Desa, Opd, SchemaVersion, utcnow
 from panel import dashboard
 from panel.views import complaints as complaint_views
-from services import feedback, stats
-from services.status_door import Change, change_status
+from services import stats
+from services.feedback import closing as feedback
+from services.complaints.status_door import Change, change_status
 from tests.factories import make_complaint, make_official, make_reporter, opd
 from tests.panelkit import app, client, logged_in  # noqa: F401 (fixtures)
-from workers import assignment, reminders
+from workers import reminders
+from services.complaints import assignment
 
 H = timedelta(hours=1)
 

@@ -10,7 +10,7 @@ from redis import Redis
 
 from config import TestConfig
 from tests.conftest import TEST_REDIS_URL
-from workers.ratelimit import RateLimiter
+from services.messaging.ratelimit import RateLimiter
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ import pytest
 import models
 from tests.panelkit import app, client  # noqa: F401 - fixtures
 from models import OutboundMessage, utcnow
-from services import outbox, runtime
+from services import runtime
+from services.messaging import outbox
 from services.tx import transaction
 from tests.factories import make_official
 from tests.workerkit import wait_until

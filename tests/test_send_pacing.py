@@ -9,7 +9,8 @@ import time
 from rq import SimpleWorker
 
 from models import OutboundMessage
-from services import outbox, runtime
+from services import runtime
+from services.messaging import outbox
 from services.tx import transaction
 from tests.workerkit import wait_until
 from workers.parts import split_html

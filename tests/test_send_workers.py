@@ -13,7 +13,8 @@ from redis.exceptions import RedisError
 import models
 from core import status as st
 from models import Complaint, OutboundMessage
-from services import outbox, runtime
+from services import runtime
+from services.messaging import outbox
 from services.tx import transaction
 from tests.conftest import TEST_PG_URL
 from tests.test_worker_process import ROOT, file_road_complaint, finish, procfile, start

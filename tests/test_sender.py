@@ -9,7 +9,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from models import OutboundMessage, utcnow
-from services import outbox, runtime
+from services import runtime
+from services.messaging import outbox
 from services.tx import transaction
 from tests.workerkit import photo_file, wait_until
 from workers import claims as claims_mod, jobs, sender, sweeps

@@ -5,7 +5,7 @@ import pytest
 
 from core import status as st
 from models import Complaint, OutboundMessage, StatusChange, utcnow
-from services.status_door import Change, add_note, change_status
+from services.complaints.status_door import Change, add_note, change_status
 from tests.factories import make_complaint, make_official, make_reporter, opd
 
 

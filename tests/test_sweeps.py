@@ -8,11 +8,13 @@ from datetime import datetime, timedelta
 import models
 from core import status as st
 from models import Category, Complaint, ReminderMark, StatusChange, utcnow
-from services import complaints, runtime
-from services.status_door import Change, change_status
+from services import runtime
+from services.complaints import filing as complaints
+from services.complaints.status_door import Change, change_status
 from tests.factories import make_complaint, opd
 from tests.workerkit import link_office, linked_official, telegram_reporter, texts
-from workers import enqueue, reminders, sweeps
+from workers import reminders, sweeps
+from services.messaging import enqueue
 
 T0 = datetime(2026, 11, 2, 2, 0)   # Monday 09.00 WIB
 H = timedelta(hours=1)
@@ -131,7 +133,7 @@ def test_a_new_deadline_after_forwarding_gets_its_own_reminders(telegram, botapi
     sweep(T0 + 49 * H)
     assert reload(complaint).escalation_level == 1
     change_status(complaint.id, Change(st.FORWARDED, note="Urusan DLH", to_opd=opd("DLH")), now=T0 + 50 * H)
-    from workers import assignment
+    from services.complaints import assignment
 
     assignment.assign(complaint.id, now=T0 + 50 * H)
     complaint = reload(complaint)

@@ -13,7 +13,7 @@ from models import Category, Complaint, Official, Photo, StatusChange, utcnow
 from sandbox.botapi import sample_jpeg
 from sandbox.botapi.state import public_view
 from services import linking
-from services.status_door import Change, change_status
+from services.complaints.status_door import Change, change_status
 from tests.botdriver import Person, buttons_of, choose_category, file_complaint, text_of
 from tests.factories import make_complaint, make_official, opd
 from tests.workerkit import SUNGAI_PUTRI, point_in, telegram_reporter, wait_until

@@ -20,7 +20,9 @@ import pytest
 
 from core import status as st
 from models import Category, Complaint, OutboundMessage, utcnow
-from services import complaints, outbox, runtime
+from services import runtime
+from services.complaints import filing as complaints
+from services.messaging import outbox
 from services.tx import transaction
 from tests.workerkit import (SUNGAI_PUTRI, config_env, link_office, point_in, telegram_reporter, texts,
                              wait_until)

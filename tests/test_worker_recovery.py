@@ -15,9 +15,10 @@ from rq import Queue
 
 from core import status as st
 from models import Complaint, OutboundMessage, utcnow
-from services import outbox, runtime
+from services import runtime
+from services.messaging import enqueue, outbox
 from services.tx import transaction
-from services.status_door import Change, change_status
+from services.complaints.status_door import Change, change_status
 from tests.factories import make_complaint, make_reporter
 from tests.test_worker_process import (StallingProxy, descendants, file_road_complaint, finish,  # noqa: F401
                                        private_redis, procfile, start)
@@ -127,7 +128,7 @@ def test_scheduled_jobs_move_again_right_after_redis_returns(telegram, botapi, p
         with transaction():
             row = outbox.add_message(siti.id, "Dikirim dua detik kemudian", kind="status")
         back = time.monotonic()
-        assert jobs.send_later(row.id, 2)
+        assert enqueue.send_later(row.id, 2)
         wait_until(lambda: OutboundMessage.get_by_id(row.id).state == "sent", timeout=20)
         assert time.monotonic() - back < 10
         alive = worker.poll() is None and sender.poll() is None

@@ -48,10 +48,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
     from core import logsafe
-    from services import runtime
+    from services import runtime, wiring
 
     logsafe.install(config.TELEGRAM_BOT_TOKEN)  # no log line of this process carries the token
     runtime.use(config)
+    wiring.wire()
     return {"worker": _worker, "clock": _clock, "report": _report}[args.command](args)
 
 
@@ -117,7 +118,7 @@ def _clock(args) -> int:
 
 def _report(args) -> int:
     from services import runtime
-    from workers import enqueue
+    from services.messaging import enqueue
 
     kwargs = {"days": args.days} if args.days else {}
     ok = enqueue.enqueue(runtime.QUEUE_LOW, "workers.jobs.weekly_report", **kwargs)

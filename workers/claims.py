@@ -151,7 +151,7 @@ class Claims:
             raise
         if started == -1:
             if self._hand_back(claim):
-                from workers import enqueue  # (enqueue's module imports nothing of ours)
+                from services.messaging import enqueue  # (enqueue's module imports nothing of ours)
 
                 enqueue.send_messages([claim.message_id])
             return False

@@ -26,7 +26,7 @@ from redis.exceptions import RedisError
 
 from models import utcnow
 from services import runtime
-from workers import enqueue
+from services.messaging import enqueue
 
 log = logging.getLogger(__name__)
 

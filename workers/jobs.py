@@ -20,7 +20,9 @@ from rq import Queue
 
 import models
 from services import runtime
-from workers import assignment, enqueue, reminders, reports, sender, sweeps
+from workers import reminders, reports, sender, sweeps
+from services.complaints import assignment
+from services.messaging import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +67,7 @@ def send_message(message_id: int, retries: int = len(enqueue.RETRY_INTERVALS)) -
 def _deliver(message_id: int) -> str:
     outcome = sender.deliver(message_id)
     if outcome.later is not None:
-        send_later(message_id, outcome.later)
+        enqueue.send_later(message_id, outcome.later)
     return outcome.status
 
 
@@ -129,19 +131,6 @@ def _send_again(message_id: int, seconds: float, retries: int) -> None:
         queue.enqueue_in(timedelta(seconds=seconds), "workers.jobs.send_message", message_id, retries, result_ttl=0)
     except (RedisError, OSError) as exc:
         log.warning("could not queue message %s again (the outbox sweep will): %s", message_id, exc)
-
-
-def send_later(message_id: int, seconds: float) -> bool:
-    """Schedule the send job (the worker's scheduler moves it when due); the sweep backs it up."""
-    cfg = runtime.config()
-    try:
-        queue = Queue(runtime.queue_name(cfg, runtime.QUEUE_SEND), connection=runtime.redis())
-        queue.enqueue_in(timedelta(seconds=max(0.0, seconds)), "workers.jobs.send_message", message_id,
-                         result_ttl=0)
-        return True
-    except (RedisError, OSError) as exc:
-        log.warning("could not schedule message %s (the outbox sweep will): %s", message_id, exc)
-        return False
 
 
 @_job

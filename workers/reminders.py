@@ -27,15 +27,15 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from peewee import PostgresqlDatabase, fn
+from peewee import fn
 
 import i18n
 from core import deadlines, status as st
-from models import Category, Complaint, ReminderMark, StatusChange, db, utcnow
+from models import Category, Complaint, ReminderMark, StatusChange, utcnow
 from services import runtime
-from services.status_door import add_note
-from services.tx import transaction
-from workers import notices
+from services.complaints.status_door import add_note
+from services.tx import locked, transaction
+from services.messaging import notices
 
 log = logging.getLogger(__name__)
 
@@ -204,10 +204,7 @@ def _escalate(complaint: Complaint, phase: Phase, now: datetime, key: str, book:
 
 def _still_owed(complaint: Complaint, phase: Phase) -> Complaint | None:
     """The complaint re-read under lock, if the office still owes what the sweep saw it owe."""
-    query = Complaint.select().where(Complaint.id == complaint.id)
-    if isinstance(db.obj, PostgresqlDatabase):
-        query = query.for_update()
-    fresh = query.get_or_none()
+    fresh = locked(Complaint.select().where(Complaint.id == complaint.id))
     if (fresh is None or fresh.status not in phase.statuses or getattr(fresh, phase.done_field) is not None
             or getattr(fresh, phase.due_field) != getattr(complaint, phase.due_field)):
         return None

@@ -16,10 +16,11 @@ from zoneinfo import ZoneInfo
 import i18n
 from core.timefmt import to_local
 from models import PeriodicReport, utcnow
-from services import access, outbox, runtime, stats
-from services.status_door import format_due
+from services import access, runtime, stats
+from services.messaging import outbox
+from services.complaints.status_door import format_due
 from services.tx import transaction
-from workers import notices
+from services.messaging import notices
 from workers.parts import split_html
 
 log = logging.getLogger(__name__)

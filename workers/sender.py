@@ -33,7 +33,7 @@ from services import runtime
 from workers import parts as parts_mod
 from workers import telegram_api as api
 from workers.claims import UNKNOWN_ID, Claim, Claims
-from workers.ratelimit import RateLimiter
+from services.messaging.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
 

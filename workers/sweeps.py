@@ -13,9 +13,12 @@ from datetime import datetime, timedelta, timezone
 import i18n
 from core import status as st
 from models import (OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENDING, Complaint, OutboundMessage, db, utcnow)
-from services import feedback_messages, outbox, runtime
-from services.status_door import Change, change_status
-from workers import enqueue, notices
+from services import runtime
+from services.feedback import messages as feedback_messages
+from services.messaging import outbox
+from services.complaints.status_door import Change, change_status
+from services.messaging import enqueue
+from services.messaging import notices
 from workers.claims import Claim
 from workers.sender import REPORTED, UNDELIVERED, claims
 
@@ -155,7 +158,7 @@ def _close(complaint_id: int, now: datetime) -> None:
             return
         text = i18n.t("worker.autoclose.reporter", reporter.language, code=complaint.tracking_code,
                       days=cfg.AUTO_CLOSE_DAYS, reopen_days=cfg.REOPEN_WINDOW_DAYS)
-        # The button reopens within REOPEN_WINDOW_DAYS (services.feedback checks the window).
+        # The button reopens within REOPEN_WINDOW_DAYS (services.feedback.closing checks the window).
         outbox.add_message(reporter.chat_id, text, kind="status", complaint=complaint,
                            recipient_label=i18n.t("actor.reporter"), dedupe_key=f"status:{history.id}:reporter",
                            reply_markup=feedback_messages.reopen_markup(complaint, reporter.language))
@@ -178,7 +181,6 @@ def catch_up(since: datetime, now: datetime | None = None) -> dict[str, int]:
     and every complaint still waiting for assignment is queued. Jobs queued twice are
     harmless: a row is claimed once, an assignment is done once.
     """
-    from workers import jobs  # (jobs imports this module)
 
     now = now or utcnow()
     done = {"queued": 0, "scheduled": 0, "recovered": 0, "assignments": 0}
@@ -195,7 +197,7 @@ def catch_up(since: datetime, now: datetime | None = None) -> dict[str, int]:
         done["queued"] += len(due)
         for row in rows:
             if row.next_attempt_at > now:
-                jobs.send_later(row.id, (row.next_attempt_at - now).total_seconds())
+                enqueue.send_later(row.id, (row.next_attempt_at - now).total_seconds())
                 done["scheduled"] += 1
     held_before = since.replace(tzinfo=timezone.utc).timestamp()  # naive UTC, like every column
     stranded = [row.id for row in OutboundMessage.select()

@@ -1,7 +1,7 @@
 """Closing the loop in the chat: the reporter's buttons under a resolved (or automatically
 closed) complaint, the rating, and "add information" from the complaint's status view.
 
-Every press is checked by services.feedback for who pressed and whether the complaint is
+Every press is checked by services.feedback.closing for who pressed and whether the complaint is
 still where the button left it; anybody but the reporter, or a stale button, gets a clear
 answer and nothing changes. What needs typing (a comment, why it is not fixed, extra
 information) is asked step by step in bot.feedback.steps.
@@ -15,9 +15,9 @@ from bot.feedback import keyboards as kb, steps
 from bot.village import notes as village_notes
 from bot.common import Turn
 from models import Complaint
-from services import feedback
-from services.feedback import FeedbackError
-from services.outbox import escape
+from services.feedback import closing as feedback
+from services.feedback.closing import FeedbackError
+from services.messaging.outbox import escape
 
 
 LOOP_PREFIXES = frozenset({"fb", "ro", "rt", "ai"})

@@ -1,6 +1,6 @@
 """Keyboards of closing the loop in the chat (Telegram allows 64 bytes of callback data):
 
-    fb:<complaint>:<resolution>:y|n   is it fixed? (also drawn for the outbox by services.feedback_messages)
+    fb:<complaint>:<resolution>:y|n   is it fixed? (also drawn for the outbox by services.feedback.messages)
     ro:<complaint>:<resolution>       reopen a closed complaint within the window
     rt:<complaint>:<1-5>              the rating          ai:<complaint>   add information
     fx:skip|nophoto|cancel            the comment, photo and text steps
@@ -15,8 +15,8 @@ from bot.keyboards import button, inline
 from core import status as st
 from i18n import t
 from models import Complaint
-from services import feedback
-from services.feedback_messages import resolution_id
+from services.feedback import closing as feedback
+from services.feedback.messages import resolution_id
 
 
 def rating(lang: str, complaint_id: int) -> InlineKeyboardMarkup:

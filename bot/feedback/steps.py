@@ -19,10 +19,11 @@ from bot.filing import media as filing_media, prompts
 from bot.common import Turn
 from core import status as st
 from models import Complaint
-from services import feedback, media
-from services.feedback import FeedbackError
-from services.outbox import escape
-from services.status_door import format_due
+from services import media
+from services.feedback import closing as feedback
+from services.feedback.closing import FeedbackError
+from services.messaging.outbox import escape
+from services.complaints.status_door import format_due
 
 log = logging.getLogger(__name__)
 

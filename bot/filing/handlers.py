@@ -11,8 +11,9 @@ from bot.village import filing as village_filing
 from bot.filing import prompts
 from bot.common import Turn, database_work
 from models import Category, Complaint
-from services import complaints, media
-from services.outbox import escape
+from services import media
+from services.complaints import filing as complaints
+from services.messaging.outbox import escape
 
 
 async def start_filing(turn: Turn) -> None:

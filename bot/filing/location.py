@@ -17,7 +17,7 @@ from bot.common import Turn
 from core import routing
 from models import Desa, Kecamatan
 from services import regions
-from services.outbox import escape
+from services.messaging.outbox import escape
 
 _villages_lock = threading.Lock()
 _villages_cache: dict = {}

@@ -10,8 +10,9 @@ from telegram import ReplyKeyboardRemove
 from bot import drafts, keyboards, rules
 from bot.common import Turn, database_work
 from models import Category, Desa, Official
-from services import complaints
-from services.outbox import escape
+from services import regions
+from services.complaints import filing as complaints
+from services.messaging.outbox import escape
 
 NEXT = {
     drafts.CATEGORY: drafts.DESCRIPTION,
@@ -121,11 +122,8 @@ def summary_text(turn: Turn) -> str:
 def place_text(turn: Turn, data: dict) -> str:
     """The village found for the draft, with its kecamatan; else the typed address."""
     desa = Desa.get_or_none(Desa.id == data["desa_id"]) if data.get("desa_id") else None
-    if desa is not None:
-        return escape(f"{desa}, {desa.kecamatan}")
-    if data.get("address_text"):
-        return escape(rules.shorten(data["address_text"], 200))
-    return turn.t("bot.place.unknown")
+    place = regions.place_text(desa, rules.shorten(data.get("address_text") or "", 200))
+    return escape(place) or turn.t("bot.place.unknown")
 
 
 # The question of each step a draft can be at, for prompt(): the filing steps here; the router

@@ -5,8 +5,8 @@ from bot import drafts, keyboards, rules
 from bot.common import Turn
 from bot.followup.handlers import show_code
 from models import Reporter
-from services import complaints
-from services.outbox import escape
+from services.complaints import filing as complaints
+from services.messaging.outbox import escape
 
 
 async def start(turn: Turn) -> None:

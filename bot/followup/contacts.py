@@ -4,7 +4,7 @@ from __future__ import annotations
 from bot import rules
 from bot.common import Turn
 from models import Opd
-from services.outbox import escape
+from services.messaging.outbox import escape
 
 
 def contact_blocks(turn: Turn) -> list[str]:

@@ -13,8 +13,8 @@ from bot.common import Turn
 from core import status as st, tracking
 from core.timefmt import local_datetime
 from models import Complaint, StatusChange, utcnow
-from services import complaints
-from services.outbox import escape
+from services.complaints import filing as complaints
+from services.messaging.outbox import escape
 
 MAX_CODES_PER_MESSAGE = 3
 NOTE_PREVIEW = 400

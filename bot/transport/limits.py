@@ -9,7 +9,7 @@ and the send workers must share one budget.
 This limiter (PTB's `BaseRateLimiter`) paces only calls that create a message (send*,
 copy*, forward*; not sendChatAction, edits, deletions or callback answers, which notify
 nobody). Normally it takes each message from the shared budget in Redis
-(workers.ratelimit.SharedLimits: the send workers' global bucket, SEND_GLOBAL_PER_SECOND,
+(services.messaging.ratelimit.SharedLimits: the send workers' global bucket, SEND_GLOBAL_PER_SECOND,
 and the same per-chat and per-group buckets), one round trip per message. While Redis is
 unreachable it paces this process alone, for a while, with local token buckets:
 - overall: at most `global_per_second` new messages a second (0 = no overall pacing, in
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 SHARED_RETRY_SECONDS = 30.0  # after Redis failed, pace locally this long before trying it again
 NOT_MESSAGES = frozenset({"sendchataction"})
 GROUP_PER_MINUTE, GROUP_BURST = 20, 20
-# One a second to a private chat, with the send workers' margin (workers.ratelimit.CHAT_SLACK):
+# One a second to a private chat, with the send workers' margin (services.messaging.ratelimit.CHAT_SLACK):
 # our clock is not Telegram's, and a message granted right at our edge may land before its.
 CHAT_SLACK = 1.25
 CHAT_PER_SECOND = 1.0 / CHAT_SLACK
@@ -222,7 +222,7 @@ def shared_limits(config) -> Callable[[], Any] | None:
     def make():
         from redis import asyncio as aioredis
 
-        from workers.ratelimit import SharedLimits
+        from services.messaging.ratelimit import SharedLimits
 
         client = aioredis.from_url(config.REDIS_URL, socket_timeout=2, socket_connect_timeout=1)
         return SharedLimits(client, config, overall=bool(config.BOT_GLOBAL_PER_SECOND),

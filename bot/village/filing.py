@@ -11,8 +11,9 @@ from bot import drafts, rules
 from bot.filing import prompts
 from bot.village import views
 from bot.common import Turn
-from models import Category, Opd
-from services.outbox import escape
+from models import Category
+from services.complaints import offices
+from services.messaging.outbox import escape
 
 
 def needs_choice(turn: Turn, category: Category) -> bool:
@@ -38,10 +39,10 @@ async def ask_opd(turn: Turn) -> None:
 async def on_choice(turn: Turn, value: str) -> None:
     """"vr:<opd id>" or "vr:admin": remember the office and continue as after the category."""
     if value == "admin":
-        opd = Opd.select().where(Opd.is_main_admin, Opd.active).order_by(Opd.id).first()
+        opd = offices.main_admin_office()
     else:
         opd_id = rules.parse_id(value)
-        opd = Opd.get_or_none((Opd.id == opd_id) & (Opd.active == True)) if opd_id else None  # noqa: E712
+        opd = offices.active_opd(opd_id)
     if opd is None:
         await turn.answer(turn.t("bot.button.expired"))
         await ask_opd(turn)

@@ -4,7 +4,7 @@ village's list (/desa), a complaint's card and its action buttons.
 Every button is checked again when pressed: the person must be a linked, active official of
 the complaint's village, and the complaint must not have moved on since the button was
 drawn; otherwise the answer says why and nothing changes. Actions go through
-services.village_desk, which uses the one status door.
+services.complaints.desk, which uses the one status door.
 """
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from bot.village import notes, views
 from bot.common import Turn
 from core import status as st
 from models import Complaint, Official, utcnow
-from services import complaints, linking, village_desk as desk
-from services.outbox import escape
+from services import linking
+from services.complaints import filing as complaints
+from services.complaints import desk
+from services.messaging.outbox import escape
 
 
 # --- linking -----------------------------------------------------------------------------------

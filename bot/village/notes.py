@@ -17,8 +17,10 @@ from bot.village import views
 from bot.common import Turn
 from core import status as st
 from models import Complaint
-from services import complaints, media, village_desk as desk
-from services.outbox import escape
+from services import media
+from services.complaints import filing as complaints
+from services.complaints import desk
+from services.messaging.outbox import escape
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from bot.common import Turn
 from core import deadlines, status as st
 from core.timefmt import local_datetime
 from models import Complaint, Official, Opd, utcnow
-from services import village_desk as desk
-from workers import notices
+from services.complaints import desk
+from services.messaging import notices
 
 MAP_URL = "https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map=17/{lat:.6f}/{lon:.6f}"
 

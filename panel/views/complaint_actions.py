@@ -5,11 +5,11 @@ from flask import abort, flash, redirect, request, session
 from flask_admin import expose
 
 from core.status import TransitionError
-from panel import work
 from panel.auth import current_official
 from panel.forms import action_form
 from panel.language import tr
 from services import access
+from services.complaints import desk
 
 
 KEPT_NOTE = "kept_note"  # an action's note, shown again in its form after a failure that was not the user's
@@ -24,9 +24,9 @@ class ComplaintActions:
         actions = access.allowed_actions(official, complaint)
         forms = {}
         for action in actions:
-            form = action_form(action, work.forward_choices(complaint))
+            form = action_form(action, desk.forward_choices(complaint))
             if action == access.FORWARD and not form.target.data:
-                form.target.data = work.suggested_target(complaint)
+                form.target.data = desk.suggested_target(complaint)
             forms[action] = form
         kept = session.pop(KEPT_NOTE, None)
         if kept and kept.get("complaint") == complaint.id and kept.get("action") in forms:
@@ -40,13 +40,13 @@ class ComplaintActions:
         official = current_official()
         if action not in access.ACTIONS or action not in access.allowed_actions(official, complaint):
             abort(403)
-        form = action_form(action, work.forward_choices(complaint))
+        form = action_form(action, desk.forward_choices(complaint))
         if not form.validate_on_submit():
             _flash_errors(form)
             return redirect(self.get_url(".details_view", id=complaint.id))
         try:
-            work.perform(complaint, official, _request_from(action, form))
-        except work.ActionError as exc:
+            desk.perform(complaint, official, _request_from(action, form))
+        except desk.ActionError as exc:
             flash(tr(f"panel.error.{exc.code}"), "error")
             if exc.code == "photo_not_stored":  # the disk failed, not the official: keep what they wrote
                 session[KEPT_NOTE] = {"complaint": complaint.id, "action": action, "note": form.note.data or ""}
@@ -59,11 +59,11 @@ class ComplaintActions:
         return redirect(self.get_url(".details_view", id=complaint.id))
 
 
-def _request_from(action: str, form) -> work.Request:
+def _request_from(action: str, form) -> desk.Request:
     photo = getattr(form, "photo", None)
     data = photo.data.read() if photo is not None and photo.data else None
     target = form.target.data if hasattr(form, "target") else ""
-    return work.Request(action=action, note=(form.note.data or "").strip(), target=target, photo=data or None)
+    return desk.Request(action=action, note=(form.note.data or "").strip(), target=target, photo=data or None)
 
 
 def _flash_errors(form) -> None:

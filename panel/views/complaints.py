@@ -25,13 +25,10 @@ from panel.queries import complaint_rows, deadline_order
 from panel.security import csv_cell
 from panel.views.base import PanelModelView
 from panel.views.complaint_actions import ComplaintActions
-from services import access
+from services import access, regions
 
 def place_text(complaint: Complaint) -> str:
-    desa = complaint.desa
-    if desa is None:
-        return complaint.address_text[:60] or tr("panel.place.unknown")
-    return f"{desa}, {desa.kecamatan}" if desa.kecamatan_id else str(desa)
+    return regions.place_text(complaint.desa, complaint.address_text, 60) or tr("panel.place.unknown")
 
 
 def _code_cell(view, context, model, name):

@@ -17,8 +17,9 @@ import pytest
 
 from core import status as st
 from models import Complaint, OutboundMessage, utcnow
-from services import outbox, runtime
-from services.status_door import Change, change_status
+from services import runtime
+from services.messaging import outbox
+from services.complaints.status_door import Change, change_status
 from services.tx import transaction
 from tests.factories import make_complaint, make_reporter
 from tests.faultkit import process_alive, wait_until

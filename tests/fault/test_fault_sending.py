@@ -22,7 +22,8 @@ import pytest
 
 import models
 from models import OutboundMessage, utcnow
-from services import outbox, runtime
+from services import runtime
+from services.messaging import outbox
 from services.tx import transaction
 from tests.factories import make_official
 from tests.faultkit import wait_until

@@ -8,11 +8,12 @@ import pytest
 import models
 from core import status as st
 from models import Category, Complaint, Desa, StatusChange
-from services import access, complaints
-from services.status_door import Change, change_status
+from services import access
+from services.complaints import filing as complaints
+from services.complaints.status_door import Change, change_status
 from tests.factories import make_official
 from tests.panelkit import app, client, logged_in  # noqa: F401 (fixtures)
-from workers import notices
+from services.messaging import notices
 
 SUNGAI_PUTRI = "61.04.01.2011"
 HEAD_NAME = "Kades Rahasiawati"

@@ -14,7 +14,8 @@ from models import Complaint, Desa, Official
 from services import access, runtime
 from tests.factories import make_complaint, make_official, opd
 from tests.workerkit import link_office, linked_official, texts
-from workers import notices, reminders, reports
+from workers import reminders, reports
+from services.messaging import notices
 
 T0 = datetime(2026, 11, 2, 2, 0)   # Monday 09.00 WIB
 H = timedelta(hours=1)

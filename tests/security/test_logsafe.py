@@ -82,7 +82,7 @@ def test_bot_worker_and_clock_processes_never_print_the_token(secret_api):
     clean(bot_output, "the bot")
 
     # The worker sends an office notice through the Bot API (a URL with the token in it).
-    from services import outbox
+    from services.messaging import outbox
     from services.tx import transaction
 
     group = link_office(api, "DPUTR")

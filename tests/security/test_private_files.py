@@ -7,6 +7,7 @@ import stat
 
 import pytest
 
+import migrations
 import models
 from config import TestConfig
 from services import runtime
@@ -34,7 +35,7 @@ def test_a_new_database_its_wal_and_shm_and_folders_are_owner_only(tmp_path, loo
     db_path = tmp_path / "data" / "db" / "wadul.db"
     try:
         _use(tmp_path, db_path)
-        models.create_tables()
+        migrations.create_tables()
         models.Opd.create(code="DLH", name="Dinas Lingkungan Hidup", short_name="DLH")
         assert (tmp_path / "data" / "db" / "wadul.db-wal").exists()  # WAL mode: written there first
         assert {name: mode(db_path.parent / name) for name in os.listdir(db_path.parent)} == {
@@ -50,7 +51,7 @@ def test_an_existing_readable_database_is_made_owner_only_at_start_with_a_log_li
     tmp_path.chmod(0o750)
     try:
         _use(tmp_path, db_path)
-        models.create_tables()
+        migrations.create_tables()
         models.Opd.create(code="DLH", name="Dinas Lingkungan Hidup", short_name="DLH")
         models.db.close()
         for path in (db_path, tmp_path / "wadul.db-wal", tmp_path / "wadul.db-shm"):

@@ -9,6 +9,7 @@ import html
 from peewee import IntegrityError
 
 from models import OutboundMessage, db
+from services.messaging import enqueue
 from services.tx import after_commit
 
 
@@ -41,6 +42,4 @@ def add_message(chat_id: int, text: str, *, kind: str, complaint=None, recipient
 
 
 def _dispatch(message_id: int) -> None:
-    from workers import enqueue
-
     enqueue.send_messages([message_id])

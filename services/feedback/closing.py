@@ -12,7 +12,7 @@ press) changes nothing and says why (`FeedbackError.code`):
   REOPEN_WINDOW_DAYS), "not_open" (information is added to open complaints only), "empty",
   "bad_stars".
 
-Reopening restarts the office's deadlines from the category (workers.assignment.due_dates,
+Reopening restarts the office's deadlines from the category (services.complaints.assignment.due_dates,
 the rule the assignment uses). Past REOPEN_LIMIT reopenings the complaint is handed to the
 main admin: reopened, then forwarded (disposisi) to the main-admin office, which the
 assignment job then assigns with fresh deadlines and a notice; the office that failed is
@@ -25,16 +25,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from peewee import PostgresqlDatabase
 
 import i18n
 from core import status as st
-from models import Complaint, Opd, Photo, Reporter, StatusChange, db, utcnow
-from services import feedback_notices, media, runtime
-from services.feedback_messages import resolution_id
-from services.status_door import Change, add_note, change_status
-from services.tx import transaction
-from workers.assignment import due_dates  # the assignment's deadline rule (category hours, calendar)
+from models import Complaint, Opd, Photo, Reporter, StatusChange, utcnow
+from services import media, runtime
+from services.feedback import notices as feedback_notices
+from services.feedback.messages import resolution_id
+from services.complaints import offices
+from services.complaints.status_door import Change, add_note, change_status
+from services.tx import locked, transaction
+from services.complaints.assignment import due_dates  # the assignment's deadline rule (category hours, calendar)
 
 ANSWER, REOPEN, RATE, INFO = "answer", "reopen", "rate", "info"
 COMMENT_MAX = 1000
@@ -105,10 +106,7 @@ def reporter_of(telegram_id: int) -> Reporter | None:
 
 
 def _locked(complaint_id: int) -> Complaint | None:
-    query = Complaint.select().where(Complaint.id == complaint_id)
-    if isinstance(db.obj, PostgresqlDatabase):
-        query = query.for_update()  # SQLite already holds the write lock (BEGIN IMMEDIATE)
-    return query.get_or_none()
+    return locked(Complaint.select().where(Complaint.id == complaint_id))
 
 
 def _note(key: str, **values) -> str:
@@ -165,10 +163,6 @@ def add_comment(complaint_id: int, reporter: Reporter | None, comment: str) -> C
 
 
 # --- not fixed: reopen -------------------------------------------------------------------------
-def main_admin_office() -> Opd | None:
-    return Opd.select().where(Opd.is_main_admin, Opd.active).order_by(Opd.id).first()
-
-
 def reopen(complaint_id: int, reporter: Reporter | None, reason: str, photo_ids: Iterable[int] = (), *,
            photos: Iterable[media.SavedPhoto] = (), resolution: int | None = None,
            now: datetime | None = None) -> Reopened:
@@ -193,7 +187,7 @@ def reopen(complaint_id: int, reporter: Reporter | None, reason: str, photo_ids:
 def _reopen(complaint: Complaint, reporter: Reporter, reason: str, photo_ids: list[int], now: datetime) -> Reopened:
     limit = runtime.config().REOPEN_LIMIT
     past_limit = complaint.reopen_count >= limit
-    handed_to = main_admin_office() if past_limit else None
+    handed_to = offices.main_admin_office() if past_limit else None
     if handed_to is not None and handed_to.id == complaint.assigned_opd_id:
         handed_to = None  # the main admin already has it: an ordinary reopening
     response_due, resolution_due = due_dates(complaint, now)

@@ -7,6 +7,7 @@ Jobs are enqueued by dotted name so that callers never import the job code.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Iterable
 
 from redis.exceptions import RedisError
@@ -49,3 +50,16 @@ def assign_complaint(complaint_id: int) -> bool:
     """Queue routing and assignment of a newly confirmed or forwarded complaint."""
     return enqueue(runtime.QUEUE_DEFAULT, ASSIGN_JOB, complaint_id,
                    retry=Retry(max=3, interval=[10, 60, 300]))
+
+
+def send_later(message_id: int, seconds: float) -> bool:
+    """Schedule the send job (the worker's scheduler moves it when due); the sweep backs it up."""
+    cfg = runtime.config()
+    try:
+        queue = Queue(runtime.queue_name(cfg, runtime.QUEUE_SEND), connection=runtime.redis())
+        queue.enqueue_in(timedelta(seconds=max(0.0, seconds)), SEND_JOB, message_id,
+                         result_ttl=0)
+        return True
+    except (RedisError, OSError) as exc:
+        log.warning("could not schedule message %s (the outbox sweep will): %s", message_id, exc)
+        return False

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
-from peewee import PostgresqlDatabase
-
 import i18n
 from core import status as st
-from models import Complaint, Official, Opd, Photo, Reporter, StatusChange, db, utcnow
-from services import outbox
-from services.tx import after_commit, transaction
+from core.timefmt import local_datetime
+from models import Complaint, Official, Opd, Photo, Reporter, StatusChange, utcnow
+from services import runtime
+from services.messaging import enqueue, outbox
+from services.tx import after_commit, locked, transaction
 
 
 @dataclass
@@ -55,7 +55,7 @@ def change_status(complaint_id: int, change: Change, now: datetime | None = None
         if change.also:
             change.also(complaint, history)
         if change.to_status == st.FORWARDED:
-            after_commit(lambda: _queue_assignment(complaint.id))
+            after_commit(lambda: enqueue.assign_complaint(complaint.id))
     return history
 
 
@@ -80,10 +80,7 @@ def add_note(complaint_id: int, note: str, *, actor: Official | None = None,
 
 
 def _locked(complaint_id: int) -> Complaint:
-    query = Complaint.select().where(Complaint.id == complaint_id)
-    if isinstance(db.obj, PostgresqlDatabase):
-        query = query.for_update()  # SQLite already holds the write lock (BEGIN IMMEDIATE)
-    complaint = query.get_or_none()
+    complaint = locked(Complaint.select().where(Complaint.id == complaint_id))
     if complaint is None:
         raise st.TransitionError("not_found", "", "")
     return complaint
@@ -166,14 +163,16 @@ def reporter_text(complaint: Complaint, history: StatusChange, lang: str) -> str
     return text + i18n.t("reporter.change.footer", lang, code=complaint.tracking_code)
 
 
-# Resolved complaints get a different message (with buttons) from the loop-closing code;
-# it registers itself here so the door does not import the bot.
+# Resolved complaints get a different message (with buttons) from the loop-closing code
+# (services.feedback.messages, which imports this module). It is registered here by an
+# explicit call from services.wiring.wire(), which every process makes at start.
 REPORTER_MESSAGE_BUILDERS: dict[str, Callable] = {}
 
 
-def _load_builders() -> None:
-    """Import the modules that register builders (they import this one: not at the top)."""
-    import services.feedback_messages  # noqa: F401  (registers the "resolved" message)
+def register(status: str, builder: Callable) -> None:
+    """Let `builder(complaint, history, lang) -> (text, markup)` write the reporter's message
+    for changes to `status` (instead of the plain `reporter_text`)."""
+    REPORTER_MESSAGE_BUILDERS[status] = builder
 
 
 def _message_reporter(complaint: Complaint, history: StatusChange, change: Change) -> None:
@@ -181,7 +180,6 @@ def _message_reporter(complaint: Complaint, history: StatusChange, change: Chang
     if reporter is None or change.reporter_actor is not None:
         return  # nobody to tell, or the reporter did it themselves
     lang = reporter.language
-    _load_builders()
     builder = REPORTER_MESSAGE_BUILDERS.get(history.to_status)
     text, markup = builder(complaint, history, lang) if builder else (reporter_text(complaint, history, lang), None)
     photo = history.photos.first() if history.to_status == st.RESOLVED else None
@@ -194,13 +192,4 @@ def _message_reporter(complaint: Complaint, history: StatusChange, change: Chang
 
 def format_due(due: datetime | None, lang: str) -> str:
     """A deadline in the regency's local time, e.g. "24 Nov 2026 14.00 WIB"."""
-    from core.timefmt import local_datetime
-    from services import runtime
-
     return local_datetime(due, lang, runtime.config().TIMEZONE) if due else i18n.t("time.no_deadline", lang)
-
-
-def _queue_assignment(complaint_id: int) -> None:
-    from workers import enqueue
-
-    enqueue.assign_complaint(complaint_id)

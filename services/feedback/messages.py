@@ -1,9 +1,8 @@
 """What the reporter reads when the loop is to be closed: the "resolved" message with its
 question, and the reopen button under the automatic-closing message.
 
-Importing this module registers the resolved message with the status door
-(`REPORTER_MESSAGE_BUILDERS`); the door imports it when it writes a reporter's message, so
-the registration holds in every process that changes a status (panel, worker, bot).
+`resolved_message` is registered with the status door by services.wiring.wire(), which
+every process that changes a status (panel, worker, bot, CLI) calls at start.
 
 Callback data (Telegram allows 64 bytes) carries the complaint id and the id of the
 complaint's latest "resolved" history row, so a button of an earlier resolution is stale:
@@ -17,7 +16,8 @@ from peewee import fn
 import i18n
 from core import status as st
 from models import Complaint, StatusChange
-from services import runtime, status_door
+from services import runtime
+from services.complaints import status_door
 
 
 def resolution_id(complaint_id: int) -> int:
@@ -56,5 +56,3 @@ def resolved_message(complaint: Complaint, history: StatusChange, lang: str) -> 
     text += i18n.t("feedback.resolved.ask", lang, days=runtime.config().AUTO_CLOSE_DAYS)
     return text, answer_markup(complaint.id, history.id, lang)
 
-
-status_door.REPORTER_MESSAGE_BUILDERS[st.RESOLVED] = resolved_message

@@ -1,6 +1,6 @@
 """Who is told about a complaint, and what they read: office notices, reminders, escalations.
 
-Everything here writes outbox rows (services.outbox) inside the caller's transaction; the
+Everything here writes outbox rows (services.messaging.outbox) inside the caller's transaction; the
 sender job delivers them. An anonymous complaint's texts never name the reporter, and a
 confidential one reaches only those the panel would show it to (services.access.may_learn_of:
 its office and the main admin, never LEADERSHIP_CHAT_ID): every recipient carries the
@@ -17,8 +17,10 @@ from peewee import JOIN
 
 from models import (OPD_ROLES, ROLE_MAIN_ADMIN, ROLE_OPD_STAFF, VILLAGE_ROLES, Category, Complaint, Desa, Kecamatan,
                     Official, Opd, Photo, StatusChange, without_geometry)
-from services import access, outbox, runtime, village_desk
-from services.status_door import format_due
+from services import access, regions, runtime
+from services.messaging import outbox
+from services.complaints import desk as village_desk
+from services.complaints.status_door import format_due
 
 log = logging.getLogger(__name__)
 
@@ -149,11 +151,7 @@ class RecipientBook:
 def place_text(complaint: Complaint, lang: str) -> str:
     """Village and kecamatan, else the typed address, escaped for HTML."""
     desa = complaint.assigned_desa if complaint.assigned_desa_id and not complaint.desa_id else complaint.desa
-    if desa is not None:
-        return outbox.escape(f"{desa}, {desa.kecamatan}")
-    if complaint.address_text:
-        return outbox.escape(complaint.address_text[:200])
-    return i18n.t("worker.place.unknown", lang)
+    return outbox.escape(regions.place_text(desa, complaint.address_text)) or i18n.t("worker.place.unknown", lang)
 
 
 def category_text(complaint: Complaint, lang: str) -> str:

@@ -2,16 +2,17 @@
 
 Outbox rows written inside the caller's transaction (the status door's `also`, or the
 feedback service's own transaction); the worker's sender delivers them. Recipients and the
-shared pieces of text are the worker's (workers.notices), so every office notice reads alike.
+shared pieces of text are the worker's (services.messaging.notices), so every office notice reads alike.
 An anonymous complaint's notices never name the reporter.
 """
 from __future__ import annotations
 
 import i18n
 from models import Complaint, Opd, Photo, StatusChange
-from services import outbox, runtime
-from services.status_door import format_due
-from workers import notices
+from services import runtime
+from services.messaging import outbox
+from services.complaints.status_door import format_due
+from services.messaging import notices
 
 REASON_PREVIEW = 1000
 

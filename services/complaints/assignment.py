@@ -16,14 +16,14 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from peewee import PostgresqlDatabase
 
 from core import deadlines, routing, status as st
-from models import Complaint, Desa, Holiday, Kecamatan, Opd, StatusChange, db, utcnow
+from models import Complaint, Desa, Holiday, Kecamatan, StatusChange, utcnow
 from services import regions, runtime
-from services.status_door import Change, change_status
-from services.tx import transaction
-from workers import notices
+from services.complaints import offices
+from services.complaints.status_door import Change, change_status
+from services.tx import locked, transaction
+from services.messaging import notices
 
 log = logging.getLogger(__name__)
 
@@ -66,22 +66,19 @@ def find_village(complaint: Complaint) -> tuple[int | None, int | None]:
 def route(complaint: Complaint) -> Route:
     """The office a new complaint goes to (pure rules over the rows it needs)."""
     desa_id, kecamatan_id = find_village(complaint)
-    if complaint.requested_opd_id and _active_opd(complaint.requested_opd_id):
-        return Route(desa_id, routing.Office("opd", complaint.requested_opd_id))
+    requested = offices.wanted(complaint.requested_opd_id)
+    if requested is not None:
+        return Route(desa_id, requested)
     category = complaint.category
     if category is None:
         return Route(desa_id, None, NO_CATEGORY)
     if desa_id is None and (category.village_level or kecamatan_id is None):
         # An OPD can act on an address that names at least the kecamatan; a village cannot.
         return Route(None, None, NO_VILLAGE)
-    office = routing.choose_office(category.village_level, category.opd_id, desa_id)
-    if office is None or (office.kind == "opd" and not _active_opd(office.id)):
+    office = offices.choose(category, desa_id)
+    if office is None:
         return Route(desa_id, None, NO_OFFICE)
     return Route(desa_id, office)
-
-
-def _active_opd(opd_id: int) -> bool:
-    return Opd.select().where(Opd.id == opd_id, Opd.active).exists()
 
 
 # --- when is it due -------------------------------------------------------------------------
@@ -156,7 +153,5 @@ def _forward_note(complaint: Complaint) -> str:
 
 
 def _locked(complaint_id: int) -> Complaint | None:
-    query = Complaint.select().where(Complaint.id == complaint_id)
-    if isinstance(db.obj, PostgresqlDatabase):
-        query = query.for_update()  # two assign jobs for one complaint: the second waits, then skips
-    return query.get_or_none()
+    # two assign jobs for one complaint: the second waits, then skips
+    return locked(Complaint.select().where(Complaint.id == complaint_id))

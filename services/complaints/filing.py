@@ -14,9 +14,11 @@ from peewee import JOIN, IntegrityError
 
 import i18n
 
-from core import routing, status as st, tracking
+from core import status as st, tracking
 from models import (ROLE_MAIN_ADMIN, VILLAGE_ROLES, Category, Complaint, Desa, Official, Opd, Photo, Reporter,
                     StatusChange, db, utcnow)
+from services.complaints import offices
+from services.messaging import enqueue
 from services.tx import after_commit, transaction
 
 CODE_ATTEMPTS = 8
@@ -98,7 +100,7 @@ def create_from_draft(draft_data: dict, reporter: ReporterInfo | Reporter, offic
                             actor_label=_filing_label(official, complaint), visible_to_reporter=True,
                             created_at=complaint.created_at)
         complaint_id = complaint.id
-        after_commit(lambda: _queue_assignment(complaint_id))
+        after_commit(lambda: enqueue.assign_complaint(complaint_id))
     return complaint
 
 
@@ -146,19 +148,11 @@ def _add_photos(complaint: Complaint, photos: list[dict]) -> None:
                      height=photo.get("height", 0), mime_type=photo.get("mime_type", "image/jpeg"))
 
 
-def _queue_assignment(complaint_id: int) -> None:
-    from workers import enqueue
-
-    enqueue.assign_complaint(complaint_id)
-
-
 # --- what the reporter is told ----------------------------------------------------------
 def predicted_office(category: Category, desa_id: int | None, requested_opd_id: int | None = None) -> str | None:
-    """The office the assignment job will choose, by the same rule; None: the main admin routes."""
-    requested = Opd.get_or_none((Opd.id == requested_opd_id) & Opd.active) if requested_opd_id else None
-    if requested is not None:
-        return str(requested)  # a village head's choice (workers.assignment.route honours it)
-    office = routing.choose_office(category.village_level, category.opd_id, desa_id)
+    """The office the assignment job will choose, by the same rule (services.complaints.offices,
+    an inactive OPD included); None: the main admin routes."""
+    office = offices.choose(category, desa_id, requested_opd_id)
     if office is None:
         return None
     row = Opd.get_or_none(Opd.id == office.id) if office.kind == "opd" else Desa.get_or_none(Desa.id == office.id)
