@@ -102,7 +102,7 @@ def assert_each_row_once(botapi) -> dict:
     a second message with the same text in the chat (every text here is unique per chat)."""
     rows = list(OutboundMessage.select())
     states = Counter(row.state for row in rows)
-    assert states == Counter({"sent": len(rows)}), states
+    assert set(states) <= {"sent", "maybe_sent"}, states
     delivered, marked = 0, 0
     for chat in {row.chat_id for row in rows}:
         theirs = [row for row in rows if row.chat_id == chat]
@@ -113,7 +113,8 @@ def assert_each_row_once(botapi) -> dict:
         known = [row for row in theirs if row.telegram_message_id is not None]
         assert all(row.telegram_message_id in ids for row in known), f"chat {chat}: a recorded message is missing"
         unknown = [row for row in theirs if row.telegram_message_id is None]
-        assert all("not sent again" in (row.last_error or "") for row in unknown), [r.last_error for r in unknown]
+        assert all("not sent again" in (row.last_error or "") and row.state == "maybe_sent" for row in unknown), \
+            [(r.state, r.last_error) for r in unknown]
         assert len(got) <= len(theirs), f"chat {chat}: {len(got)} messages for {len(theirs)} rows"
         delivered += len(got)
         marked += len(theirs) - len(got)  # possibly delivered, marked so, not resent
@@ -212,7 +213,8 @@ def test_kill_9_of_the_worker_leaves_no_orphan(fault_env, procs, fault_figures):
     time.sleep(1.5)
     sweeps.sweep_outbox()
     procs.start("sender2", command("sender"))
-    wait_until(lambda: OutboundMessage.get_by_id(row.id).state == "sent", timeout=30)
+    # Nobody saw Telegram's answer to the cut call: the row ends "maybe_sent", never resent.
+    wait_until(lambda: OutboundMessage.get_by_id(row.id).state == "maybe_sent", timeout=30)
     assert [m["text"] for m in botapi.messages(siti.id)] == ["Terpotong di tengah panggilan"]
 
 
@@ -246,8 +248,8 @@ def test_kill_9_of_worker_and_sender_mid_work_loses_nothing_and_sends_nothing_tw
         recovered = sweeps.sweep_outbox(now=utcnow() + timedelta(seconds=1))
         procs.start("sender2", command("sender"), TELEGRAM_API_URL=slow.url)
         procs.start("worker2", ALL_QUEUES_WORKER, TELEGRAM_API_URL=slow.url)
-        wait_until(lambda: OutboundMessage.select().where(OutboundMessage.state != "sent").count() == 0,
-                   timeout=60, interval=0.2, what="every row sent")
+        wait_until(lambda: OutboundMessage.select().where(OutboundMessage.state.in_(("pending", "sending")))
+                   .count() == 0, timeout=60, interval=0.2, what="every row delivered or marked")
     finally:
         slow.stop()
     counts = assert_each_row_once(botapi)
