@@ -18,7 +18,6 @@ again when the change does not happen.
 from __future__ import annotations
 
 import logging
-import math
 import shutil
 from dataclasses import dataclass
 
@@ -30,7 +29,7 @@ from models import VILLAGE_ROLES, Complaint, Desa, Official, Opd, Photo, StatusC
 from services import access, media, runtime
 from services.complaints import offices
 from services.complaints.status_door import Change, add_note, change_status
-from services.complaints.filing import Page
+from services.paging import Page, page_of
 from services.tx import locked, transaction
 
 log = logging.getLogger(__name__)
@@ -278,10 +277,6 @@ def current_due(complaint: Complaint):
 def open_complaints(desa_id: int, page: int = 1, per_page: int = PAGE_SIZE) -> Page:
     """The village's open complaints, the nearest (or most overdue) deadline first."""
     query = Complaint.select().where((Complaint.assigned_desa == desa_id) & Complaint.status.in_(sorted(st.OPEN)))
-    total = query.count()
-    pages = max(1, math.ceil(total / per_page))
-    page = min(max(1, page), pages)
     # The stored deadline (Complaint.current_due, kept by save()) is current_due() for open ones.
-    items = list(query.order_by(Complaint.current_due.asc(nulls="LAST"), Complaint.created_at, Complaint.id)
-                 .paginate(page, per_page))
-    return Page(items, page, pages, total)
+    return page_of(query.order_by(Complaint.current_due.asc(nulls="LAST"), Complaint.created_at, Complaint.id),
+                   page, per_page)

@@ -7,7 +7,6 @@ source_key, so a confirm delivered twice finds the complaint it already made.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, fields
 
 from peewee import JOIN, IntegrityError
@@ -18,6 +17,7 @@ from core import status as st, tracking
 from models import (ROLE_MAIN_ADMIN, VILLAGE_ROLES, Category, Complaint, Desa, Official, Opd, Photo, Reporter,
                     StatusChange, db, utcnow)
 from services.complaints import offices
+from services.paging import Page, page_of
 from services.messaging import enqueue
 from services.tx import after_commit, transaction
 
@@ -164,24 +164,13 @@ def find_by_code(text: str) -> Complaint | None:
     return Complaint.get_or_none(Complaint.tracking_code == code) if code else None
 
 
-@dataclass
-class Page:
-    items: list[Complaint]
-    page: int
-    pages: int
-    total: int
-
 
 def complaints_of(telegram_id: int, page: int = 1, per_page: int = PAGE_SIZE) -> Page:
     """A reporter's complaints, newest first, one page (1-based; clamped to what exists)."""
     query = (Complaint.select(Complaint, Category).join(Category, JOIN.LEFT_OUTER)
              .switch(Complaint).join(Reporter)
              .where(Reporter.telegram_id == telegram_id))
-    total = query.count()
-    pages = max(1, math.ceil(total / per_page))
-    page = min(max(1, page), pages)
-    items = list(query.order_by(Complaint.created_at.desc(), Complaint.id.desc()).paginate(page, per_page))
-    return Page(items, page, pages, total)
+    return page_of(query.order_by(Complaint.created_at.desc(), Complaint.id.desc()), page, per_page)
 
 
 def official_for(telegram_id: int) -> Official | None:
