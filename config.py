@@ -1,8 +1,11 @@
 """Wadul's one configuration object, read from the environment (and `.env` when present).
 
-Every process (web, worker, bot, clock, CLI) builds a `Config` with `Config.from_env()` and
-passes it on explicitly; tests build `TestConfig` themselves. Nothing here opens a
-connection.
+Every process (web, worker, bot, clock, CLI) builds one `Config` with `Config.from_env()` at
+its entry and hands it to `services.runtime.use(config)`, which binds the database to it. The
+entry points pass it on explicitly where they can (the bot's handlers read
+`bot_data["config"]`, the panel `app.config`); RQ jobs, which carry ids only, and the domain
+code they call read the process's one configuration from `services.runtime.config()`. Tests
+build `TestConfig` themselves and `use` it. Nothing here opens a connection.
 """
 from __future__ import annotations
 

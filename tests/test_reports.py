@@ -11,7 +11,7 @@ from services.stats import compute_report
 from tests.factories import make_complaint, opd
 from tests.workerkit import SUNGAI_PUTRI, texts
 from workers import jobs, reports
-from workers.parts import TEXT_LIMIT, units
+from workers.message_parts import TEXT_LIMIT, units
 
 START = datetime(2026, 11, 1, 17, 0)   # Monday 2 Nov 00.00 WIB
 END = START + timedelta(days=7)

@@ -13,7 +13,7 @@ from services import runtime
 from services.messaging import outbox
 from services.tx import transaction
 from tests.workerkit import wait_until
-from workers.parts import split_html
+from workers.message_parts import split_html
 
 
 def add(chat_id: int, text: str) -> OutboundMessage:

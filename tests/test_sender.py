@@ -14,7 +14,7 @@ from services.messaging import outbox
 from services.tx import transaction
 from tests.workerkit import photo_file, wait_until
 from workers import claims as claims_mod, jobs, sender, sweeps
-from workers.parts import CAPTION_LIMIT, TEXT_LIMIT, split_html, units
+from workers.message_parts import CAPTION_LIMIT, TEXT_LIMIT, split_html, units
 from workers.telegram_api import FLOOD, MIGRATED, PERMANENT, RETRY, classify
 
 

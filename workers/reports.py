@@ -21,7 +21,7 @@ from services.messaging import outbox
 from services.complaints.status_door import format_due
 from services.tx import transaction
 from services.messaging import notices
-from workers.parts import split_html
+from workers.message_parts import split_html
 
 log = logging.getLogger(__name__)
 

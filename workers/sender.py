@@ -30,7 +30,7 @@ from datetime import timedelta
 from models import (OUTBOX_FAILED, OUTBOX_MAYBE_SENT, OUTBOX_PENDING, OUTBOX_SENT, Official, Opd,
                     OutboundMessage, db, utcnow)
 from services import runtime
-from workers import parts as parts_mod
+from workers import message_parts as parts_mod
 from workers import telegram_api as api
 from workers.claims import UNKNOWN_ID, Claim, Claims
 from services.messaging.ratelimit import RateLimiter
