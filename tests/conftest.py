@@ -126,17 +126,19 @@ def run_worker(redis_conn, request):
     With a live bot in the test (the `bot` fixture), the bot and the sender share each chat's
     send budget (services.messaging.ratelimit), so a message to a chat the bot just wrote to is put off
     by a second or two; a burst worker would stop before then. There the worker goes on for
-    send jobs scheduled at most `settle` seconds ahead (8 with a bot: a chat the bot just wrote
-    to several times is owed a few seconds), as a running worker's scheduler would."""
+    send jobs scheduled at most `settle` seconds ahead (20 with a bot: a chat the bot just wrote
+    to several times, or a group, is owed a few seconds; at most 60 s in all), as a running
+    worker's scheduler would."""
     from rq import SimpleWorker
     from rq.registry import ScheduledJobRegistry
 
-    default_settle = 8.0 if "bot" in request.fixturenames else 0.0
+    default_settle = 20.0 if "bot" in request.fixturenames else 0.0
 
     def run(with_scheduler: bool = True, settle: float | None = None) -> None:
         cfg = runtime.config()
         settle = default_settle if settle is None else settle
-        for _ in range(10):
+        deadline = time.monotonic() + 60  # a paced chat (1 a second, a group 20 a minute) may owe several
+        while True:
             worker = SimpleWorker(runtime.queue_names(cfg), connection=runtime.redis())
             worker.work(burst=True, with_scheduler=with_scheduler, logging_level="WARNING")
             if not settle:
@@ -146,7 +148,7 @@ def run_worker(redis_conn, request):
             if not scheduled:
                 return
             first = registry.get_scheduled_time(scheduled[0]).timestamp()
-            if first > time.time() + settle:
+            if first > time.time() + settle or time.monotonic() > deadline:
                 return
             time.sleep(max(0.0, first - time.time()) + 0.05)
 
