@@ -168,7 +168,7 @@ def test_past_the_max_age_the_main_admin_is_told_once(fault_env, procs, fault_fi
     api.clear_failures()
     sweeps.report_undelivered()
     sweeps.report_undelivered()  # a second sweep reports nothing new
-    report = wait_until(lambda: api.messages(admin.id), timeout=20, what="the main admin's report")
+    report = wait_until(lambda: api.messages(admin.id), timeout=60, what="the main admin's report")
     time.sleep(2)
     fault_figures.record("4 past max age", "messages given up", len(rows))
     fault_figures.record("4 past max age", "reports to the main admin", len(api.messages(admin.id)))
