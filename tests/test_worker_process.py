@@ -24,6 +24,7 @@ from services import runtime
 from services.complaints import filing as complaints
 from services.messaging import outbox
 from services.tx import transaction
+from tests.faultkit import descendants, free_port
 from tests.workerkit import (SUNGAI_PUTRI, config_env, link_office, point_in, telegram_reporter, texts,
                              wait_until)
 from workers import clock, sweeps
@@ -51,30 +52,6 @@ def procfile(name: str) -> list[str]:
 def finish(process: subprocess.Popen, timeout: float = 60) -> str:
     output, _ = process.communicate(timeout=timeout)
     return output.decode(errors="replace")
-
-
-def descendants(pid: int) -> list[int]:
-    """All processes below pid (the worker's work-horse and scheduler), from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def file_road_complaint(botapi, key: str) -> Complaint:

@@ -6,6 +6,7 @@ Bot API's `/bot<TOKEN>/METHOD`), so a process without the redaction would print 
 from __future__ import annotations
 
 import logging
+import secrets
 import os
 import signal
 import subprocess
@@ -23,8 +24,9 @@ from tests.botdriver import Person
 from tests.workerkit import config_env, link_office, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
-# Shaped like BotFather's; the fake Bot API accepts only this one in these tests.
-TOKEN = "7012345678:AAHsecret-Sekali_jangan-dicatat0123"
+# Shaped like BotFather's (digits, a colon, 35 URL-safe characters), made fresh for each run so
+# no token-like secret sits in the repository; the fake Bot API accepts only this one here.
+TOKEN = f"{secrets.randbelow(9 * 10**9) + 10**9}:AAH{secrets.token_urlsafe(24)[:32]}"
 
 
 def env_for(config, **extra) -> dict:
