@@ -72,12 +72,31 @@ def _held_updates(migrator) -> list:
     return [_Run(lambda: models.HeldUpdate.create_table(safe=True))]
 
 
+def add_missing_columns(migrator, model, names) -> list:
+    """add_column for each of the model's fields `names` the table does not have yet (a step
+    re-run on a database that already has some of them, e.g. one made by a later init-db and
+    taken back to an older version by a test, does not fail on a duplicate column)."""
+    table = model._meta.table_name
+    present = {c.name for c in models.db.get_columns(table)}
+    fields = model._meta.fields
+    return [migrator.add_column(table, fields[name].column_name, fields[name])
+            for name in names if fields[name].column_name not in present]
+
+
+def _complaint_channel_contact(migrator) -> list:
+    """Complaints from other channels (recorded by staff, or posted through Open311) keep
+    where they came from and the reporter's contact; the reporter's photo consent."""
+    names = ("channel", "contact_name", "contact_phone", "contact_email", "photos_public")
+    return add_missing_columns(migrator, models.Complaint, names)
+
+
 # Each step: (version it produces, description, function(migrator) -> list of operations).
 STEPS: list[tuple[int, str, callable]] = [
     (2, "reminder marks: phase, due_at, next_at", _reminder_mark_quiet_until),
     (3, "complaints: stored current deadline (current_due) and the list indexes on it", _complaint_current_due),
     (4, "panel sessions: one row per login, deleted at logout", _panel_sessions),
     (5, "held updates: what the polling bot confirmed to Telegram before handling it", _held_updates),
+    (6, "complaints: channel, the reporter's contact when not on Telegram, photo consent", _complaint_channel_contact),
 ]
 
 LATEST_VERSION = 1 + len(STEPS)

@@ -242,6 +242,16 @@ class Complaint(BaseModel):
     requested_opd = ForeignKeyField(Opd, null=True, backref="requested", on_delete="SET NULL")
     status = CharField(max_length=16, default=st.NEW, index=True)
     routing_problem = CharField(max_length=32, default="")  # why it needs routing by hand
+    # Where the complaint came in: telegram (the bot), or recorded by staff for a complaint
+    # received by phone, whatsapp, walk_in, social media, or posted through the open311 API.
+    channel = CharField(max_length=16, default="telegram")
+    # The reporter's own words of who they are, when they are not a Telegram Reporter row
+    # (a complaint filed on their behalf, or posted through Open311). Never public.
+    contact_name = CharField(max_length=120, default="")
+    contact_phone = CharField(max_length=40, default="")
+    contact_email = CharField(max_length=120, default="")
+    # The reporter's consent that the complaint's photos may be shown on public pages.
+    photos_public = BooleanField(default=False)
     is_anonymous = BooleanField(default=False)
     is_confidential = BooleanField(default=False)
     created_at = DateTimeField(default=utcnow, index=True)

@@ -63,3 +63,20 @@ def test_panel_sessions_get_their_table(seeded):
     assert migrations.upgrade()[0] == "4: panel sessions: one row per login, deleted at logout"
     assert models.PanelSession.table_exists() and migrations.current_version() == migrations.LATEST_VERSION
     models.PanelSession.create(official=make_official(), token_hash="a" * 64, expires_at=datetime(2030, 1, 1))
+
+
+def test_step_6_adds_channel_and_contact_to_a_version_5_database(seeded):
+    """Complaints made before step 6 come from the bot: they read as channel "telegram", with
+    no contact and no photo consent."""
+    complaint = make_complaint()
+    table = models.Complaint._meta.table_name
+    names = ("channel", "contact_name", "contact_phone", "contact_email", "photos_public")
+    with models.db.atomic():
+        migrate(*[migrations._migrator().drop_column(table, name) for name in names])
+        models.SchemaVersion.delete().execute()
+        models.SchemaVersion.create(version=5)
+    assert not set(names) & _columns(table)
+    assert migrations.upgrade()[0].startswith("6: complaints: channel")
+    assert set(names) <= _columns(table)
+    row = models.Complaint.get_by_id(complaint.id)
+    assert (row.channel, row.contact_name, row.photos_public) == ("telegram", "", False)

@@ -110,9 +110,12 @@ def test_a_sender_that_wakes_late_does_not_lose_its_slots(config):
     """Senders are busy (a database write, Telegram's answer) when a slot comes due: the
     burst allowance lets them take it a little late instead of losing it."""
     cfg = config.with_(SEND_GLOBAL_PER_SECOND=20, SEND_GLOBAL_BURST=3)
-    granted = granted_by(1, cfg, 3.0, late=0.012)
+    granted = granted_by(1, cfg, 3.0, late=0.03)
     steady = [t for t in granted if granted[0] + 1.0 <= t < granted[0] + 3.0]
-    assert len(steady) >= 38  # without the allowance: one per 50 + 12 ms, 32 in 2 s
+    # 40 slots in 2 s. Without the allowance a sender waking 30 ms late gets one per 80 ms:
+    # 25. The margin between the two absorbs a loaded machine's extra oversleeping (CI once
+    # kept 36 of 40 at 12 ms late, which the old bound of 38 called a failure).
+    assert len(steady) >= 33
 
 
 def test_what_the_limiter_grants_the_fake_telegram_accepts(defaults):

@@ -79,9 +79,16 @@ def by_source_key(source_key: str | None) -> Complaint | None:
     return Complaint.get_or_none(Complaint.source_key == source_key) if source_key else None
 
 
-def create_from_draft(draft_data: dict, reporter: ReporterInfo | Reporter, official: Official | None = None, *,
+CHANNELS = ("telegram", "phone", "whatsapp", "walk_in", "social", "open311")
+
+
+def create_from_draft(draft_data: dict, reporter: ReporterInfo | Reporter | None, official: Official | None = None, *,
                       source_key: str | None = None) -> Complaint:
-    """Store the complaint a draft describes (or return the one this source_key already made)."""
+    """Store the complaint a draft describes (or return the one this source_key already made).
+
+    `reporter` is None for a complaint that did not come through the bot (recorded by staff,
+    posted through Open311): the draft then says its `channel` and may carry `contact_name`,
+    `contact_phone`, `contact_email`."""
     source_key = source_key or draft_data.get("token")
     existing = by_source_key(source_key)
     if existing is not None:
@@ -90,7 +97,7 @@ def create_from_draft(draft_data: dict, reporter: ReporterInfo | Reporter, offic
     if missing:
         raise IncompleteDraft(missing)
     with transaction():
-        reporter_row = upsert_reporter(reporter) if isinstance(reporter, ReporterInfo) else reporter
+        reporter_row = upsert_reporter(reporter) if isinstance(reporter, ReporterInfo) else reporter  # may be None
         complaint, created = _insert(draft_data, reporter_row, official, source_key)
         if not created:
             return complaint  # made by a concurrent confirm of the same draft
@@ -113,10 +120,12 @@ def _filing_label(official: Official | None, complaint: Complaint) -> str:
     return i18n.t("actor.reporter") if complaint.is_anonymous else str(official)
 
 
-def _insert(data: dict, reporter: Reporter, official: Official | None,
+def _insert(data: dict, reporter: Reporter | None, official: Official | None,
             source_key: str | None) -> tuple[Complaint, bool]:
     """Insert with a fresh tracking code, retrying the rare collision of random codes."""
     category = Category.get_by_id(data["category_id"])
+    if (data.get("channel") or "telegram") not in CHANNELS:
+        raise ValueError(f"unknown channel {data.get('channel')!r}")
     now = utcnow()
     values = dict(
         reporter=reporter, filed_by_official=official,
@@ -126,6 +135,10 @@ def _insert(data: dict, reporter: Reporter, official: Official | None,
         address_text=(data.get("address_text") or "").strip(), desa=data.get("desa_id"),
         is_anonymous=bool(data.get("anonymous")), is_confidential=bool(data.get("confidential")),
         status=st.NEW, created_at=now, updated_at=now,
+        channel=data.get("channel") or "telegram", photos_public=bool(data.get("photos_public")),
+        contact_name=(data.get("contact_name") or "").strip()[:120],
+        contact_phone=(data.get("contact_phone") or "").strip()[:40],
+        contact_email=(data.get("contact_email") or "").strip()[:120],
         # Only a village official filing for the village chooses the office (bot.handlers_village_filing).
         requested_opd=data.get("requested_opd_id") if official is not None else None,
     )
