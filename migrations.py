@@ -86,8 +86,9 @@ def add_missing_columns(migrator, model, names) -> list:
 def _complaint_channel_contact(migrator) -> list:
     """Complaints from other channels (recorded by staff, or posted through Open311) keep
     where they came from and the reporter's contact; the reporter's photo consent."""
-    names = ("channel", "contact_name", "contact_phone", "contact_email", "photos_public")
-    return add_missing_columns(migrator, models.Complaint, names)
+    names = ("channel", "contact_name", "contact_phone", "contact_email", "photos_public", "public_hidden")
+    return (add_missing_columns(migrator, models.Complaint, names)
+            + add_missing_columns(migrator, models.StatusChange, ("note_private",)))
 
 
 # Each step: (version it produces, description, function(migrator) -> list of operations).
@@ -96,7 +97,7 @@ STEPS: list[tuple[int, str, callable]] = [
     (3, "complaints: stored current deadline (current_due) and the list indexes on it", _complaint_current_due),
     (4, "panel sessions: one row per login, deleted at logout", _panel_sessions),
     (5, "held updates: what the polling bot confirmed to Telegram before handling it", _held_updates),
-    (6, "complaints: channel, the reporter's contact when not on Telegram, photo consent", _complaint_channel_contact),
+    (6, "complaints: channel, the reporter's contact when not on Telegram, what may be public", _complaint_channel_contact),
 ]
 
 LATEST_VERSION = 1 + len(STEPS)

@@ -252,6 +252,9 @@ class Complaint(BaseModel):
     contact_email = CharField(max_length=120, default="")
     # The reporter's consent that the complaint's photos may be shown on public pages.
     photos_public = BooleanField(default=False)
+    # Taken off the public pages and the Open311 API by an office or the main admin (it names
+    # a person, a private house...); see services.publicity.
+    public_hidden = BooleanField(default=False)
     is_anonymous = BooleanField(default=False)
     is_confidential = BooleanField(default=False)
     created_at = DateTimeField(default=utcnow, index=True)
@@ -350,6 +353,8 @@ class StatusChange(BaseModel):
     actor_label = CharField(max_length=120, default="")   # "sistem", "pelapor", office name
     office_label = CharField(max_length=200, default="")  # office responsible after the change
     visible_to_reporter = BooleanField(default=True)
+    # The office marked its note private: told to the reporter, never on public pages.
+    note_private = BooleanField(default=False)
     created_at = DateTimeField(default=utcnow)
 
     class Meta:

@@ -70,13 +70,15 @@ def test_step_6_adds_channel_and_contact_to_a_version_5_database(seeded):
     no contact and no photo consent."""
     complaint = make_complaint()
     table = models.Complaint._meta.table_name
-    names = ("channel", "contact_name", "contact_phone", "contact_email", "photos_public")
+    names = ("channel", "contact_name", "contact_phone", "contact_email", "photos_public", "public_hidden")
     with models.db.atomic():
-        migrate(*[migrations._migrator().drop_column(table, name) for name in names])
+        migrate(*[migrations._migrator().drop_column(table, name) for name in names],
+                migrations._migrator().drop_column(models.StatusChange._meta.table_name, "note_private"))
         models.SchemaVersion.delete().execute()
         models.SchemaVersion.create(version=5)
     assert not set(names) & _columns(table)
     assert migrations.upgrade()[0].startswith("6: complaints: channel")
     assert set(names) <= _columns(table)
+    assert "note_private" in _columns(models.StatusChange._meta.table_name)
     row = models.Complaint.get_by_id(complaint.id)
     assert (row.channel, row.contact_name, row.photos_public) == ("telegram", "", False)
