@@ -91,6 +91,12 @@ def _complaint_channel_contact(migrator) -> list:
             + add_missing_columns(migrator, models.StatusChange, ("note_private",)))
 
 
+def _category_deadline_unit(migrator) -> list:
+    """Categories say how their deadlines count (hours, days or working days); existing rows
+    get "hours", which counts exactly as before."""
+    return add_missing_columns(migrator, models.Category, ("deadline_unit",))
+
+
 # Each step: (version it produces, description, function(migrator) -> list of operations).
 STEPS: list[tuple[int, str, callable]] = [
     (2, "reminder marks: phase, due_at, next_at", _reminder_mark_quiet_until),
@@ -98,6 +104,7 @@ STEPS: list[tuple[int, str, callable]] = [
     (4, "panel sessions: one row per login, deleted at logout", _panel_sessions),
     (5, "held updates: what the polling bot confirmed to Telegram before handling it", _held_updates),
     (6, "complaints: channel, the reporter's contact when not on Telegram, what may be public", _complaint_channel_contact),
+    (7, "categories: deadline unit (hours, days or working days)", _category_deadline_unit),
 ]
 
 LATEST_VERSION = 1 + len(STEPS)

@@ -126,6 +126,11 @@ class Category(BaseModel):
     village_level = BooleanField(default=False)       # handled by the village itself
     response_hours = IntegerField(default=48)         # 2x24 jam
     resolution_hours = IntegerField(default=14 * 24)
+    # How the two deadlines count: "hours" (as before: hours, in working days when the
+    # WORKING_DAYS setting is on), "days" (calendar days of 24 h) or "workdays" (working
+    # days: weekends, public holidays and Holiday rows skipped whatever WORKING_DAYS says).
+    # With days and workdays the hours columns hold days x 24.
+    deadline_unit = CharField(max_length=10, default="hours")
     sort_order = IntegerField(default=0)
     active = BooleanField(default=True)
 
@@ -134,6 +139,16 @@ class Category(BaseModel):
 
     def name(self, lang: str = "id") -> str:
         return self.name_en if lang == "en" else self.name_id
+
+    def counts_working_days(self, working_days_setting: bool) -> bool:
+        """Whether this category's deadlines skip weekends and holidays."""
+        if self.deadline_unit == DEADLINE_WORKDAYS:
+            return True
+        return self.deadline_unit == DEADLINE_HOURS and working_days_setting
+
+
+DEADLINE_HOURS, DEADLINE_DAYS, DEADLINE_WORKDAYS = "hours", "days", "workdays"
+DEADLINE_UNITS = (DEADLINE_HOURS, DEADLINE_DAYS, DEADLINE_WORKDAYS)
 
 
 ROLE_MAIN_ADMIN = "main_admin"

@@ -18,6 +18,8 @@ from panel.security import csp_nonce
 from panel.views.accounts import OfficialView
 from panel.views.complaints import ComplaintView
 from panel.views.dashboard import DashboardView
+from panel.views.directory_import import DirectoryImportView
+from panel.views.linkcodes import LinkCodesView
 from panel.views.directory import CategoryView, DesaView, HolidayView, OpdView, RegionImportView
 from panel.views.responses import ResponseTemplateView
 from panel.views.routing import RoutingView
@@ -51,5 +53,9 @@ def init_admin(app: Flask) -> Admin:
                                     category=DIRECTORY))
     admin.add_view(OfficialView(Official, name=LazyText("panel.menu.officials"), endpoint="official",
                                 category=DIRECTORY))
+    admin.add_view(DirectoryImportView(name=LazyText("panel.menu.dirimport"), endpoint="dirimport",
+                                       url="/admin/directory-import", category=DIRECTORY))
+    admin.add_view(LinkCodesView(name=LazyText("panel.menu.linkcodes"), endpoint="linkcodes",
+                                 url="/admin/link-codes", category=DIRECTORY))
     return admin
 

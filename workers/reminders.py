@@ -31,7 +31,7 @@ from peewee import fn
 
 import i18n
 from core import deadlines, status as st
-from models import Category, Complaint, ReminderMark, StatusChange, utcnow
+from models import DEADLINE_WORKDAYS, Category, Complaint, ReminderMark, StatusChange, utcnow
 from services import runtime
 from services.complaints.status_door import add_note
 from services.tx import locked, transaction
@@ -111,7 +111,7 @@ def lead_time(phase: Phase) -> timedelta:
     cfg = runtime.config()
     default = cfg.RESPONSE_HOURS if phase.name == "response" else cfg.RESOLUTION_HOURS
     longest = max(Category.select(fn.MAX(getattr(Category, phase.hours_field))).scalar() or 0, default)
-    if cfg.WORKING_DAYS:
+    if cfg.WORKING_DAYS or Category.select().where(Category.deadline_unit == DEADLINE_WORKDAYS).exists():
         # Working days stretch over weekends and holiday runs (Lebaran's cuti bersama).
         longest = math.ceil(longest / 24) * 24 * 7 / 5 + 12 * 24
     hours = [(1 - f) * longest for f in cfg.REMINDER_FRACTIONS] + list(cfg.REMINDER_HOURS_BEFORE)

@@ -137,7 +137,8 @@ def filed_text(turn: Turn, complaint: Complaint) -> str:
     category = complaint.category
     office = (complaints.predicted_office(category, complaint.desa_id, complaint.requested_opd_id)
               or turn.t("bot.office.admin"))
-    window = rules.response_window(category.response_hours, turn.lang, turn.config.WORKING_DAYS)
+    window = rules.response_window(category.response_hours, turn.lang,
+                                   category.counts_working_days(turn.config.WORKING_DAYS))
     return turn.t("bot.filed", code=complaint.tracking_code, office=escape(office), window=window)
 
 

@@ -82,22 +82,26 @@ def route(complaint: Complaint) -> Route:
 
 
 # --- when is it due -------------------------------------------------------------------------
-def calendar(start: datetime) -> deadlines.WorkCalendar:
-    """The regency's calendar: national holidays, configured extra days and Holiday rows."""
+def calendar(start: datetime, working_days: bool | None = None) -> deadlines.WorkCalendar:
+    """The regency's calendar: national holidays, configured extra days and Holiday rows.
+    `working_days` None follows the WORKING_DAYS setting."""
     cfg = runtime.config()
+    working_days = cfg.WORKING_DAYS if working_days is None else working_days
     extra = set(cfg.EXTRA_HOLIDAYS)
-    if cfg.WORKING_DAYS:
+    if working_days:
         extra |= {h.day for h in Holiday.select(Holiday.day).where(Holiday.day >= start.date())}
-    return deadlines.WorkCalendar(working_days=cfg.WORKING_DAYS, extra_holidays=extra, tz=cfg.TIMEZONE)
+    return deadlines.WorkCalendar(working_days=working_days, extra_holidays=extra, tz=cfg.TIMEZONE)
 
 
 def due_dates(complaint: Complaint, start: datetime) -> tuple[datetime, datetime]:
-    """Response and resolution deadlines from the category (or the configured defaults)."""
+    """Response and resolution deadlines from the category (or the configured defaults): in
+    hours as WORKING_DAYS says, in calendar days, or in working days (Category.deadline_unit)."""
     cfg = runtime.config()
     category = complaint.category
     response = category.response_hours if category else cfg.RESPONSE_HOURS
     resolution = category.resolution_hours if category else cfg.RESOLUTION_HOURS
-    cal = calendar(start)
+    working = category.counts_working_days(cfg.WORKING_DAYS) if category else cfg.WORKING_DAYS
+    cal = calendar(start, working)
     return deadlines.due_at(start, response, cal), deadlines.due_at(start, resolution, cal)
 
 
