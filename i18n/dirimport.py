@@ -206,3 +206,33 @@ MESSAGES.update({
         "en": "The bot answers that your account is linked; complaints for your office will come on Telegram."},
     "linkcodes.or_link": {"id": "Atau buka tautan ini di ponsel:", "en": "Or open this link on the phone:"},
 })
+
+MESSAGES.update({
+    "panel.search.in": {"id": "Cari: {columns}", "en": "Search: {columns}"},
+    "panel.search.any": {"id": "Cari", "en": "Search"},
+    "panel.col.account_created": {"id": "Akun dibuat", "en": "Account created"},
+    "panel.col.telegram_chat_id_official": {"id": "Obrolan Telegram", "en": "Telegram chat"},
+    "panel.col.response_deadline": {"id": "Batas tanggapan", "en": "Response deadline"},
+    "panel.col.resolution_deadline": {"id": "Batas penyelesaian", "en": "Resolution deadline"},
+    "panel.col.deadline_unit": {"id": "Satuan batas waktu", "en": "Deadline unit"},
+    "panel.unit.days": {"id": "hari", "en": "days"},
+    "panel.unit.workdays": {"id": "hari kerja", "en": "working days"},
+    "panel.unit.hours": {"id": "jam", "en": "hours"},
+    "panel.unit.choice.days": {"id": "Hari kalender", "en": "Calendar days"},
+    "panel.unit.choice.workdays": {"id": "Hari kerja (tanpa akhir pekan dan hari libur)",
+                                   "en": "Working days (no weekends or holidays)"},
+    "panel.unit.choice.hours": {"id": "Jam (cara lama; hari kerja bila pengaturan WORKING_DAYS aktif)",
+                                "en": "Hours (the old way; working days when WORKING_DAYS is on)"},
+    "panel.help.deadline_number": {"id": "Bilangan bulat dalam satuan yang dipilih, mis. 2 hari kerja.",
+                                   "en": "A whole number in the chosen unit, e.g. 2 working days."},
+    "panel.help.password_unset": {
+        "id": "Belum ada kata sandi (akun dari impor direktori): isi kata sandi agar petugas bisa masuk panel.",
+        "en": "No password yet (an account from the directory import): set one so the official can log in."},
+    "panel.account.password_state": {"id": "Kata sandi", "en": "Password"},
+    "panel.account.password_set": {"id": "sudah disetel", "en": "set"},
+    "panel.account.password_unset": {"id": "belum disetel (tidak bisa masuk panel)",
+                                     "en": "not set (cannot log in to the panel)"},
+    "panel.account.deadline_resolution_short": {
+        "id": "Batas penyelesaian tidak boleh lebih pendek dari batas tanggapan.",
+        "en": "The resolution deadline cannot be shorter than the response deadline."},
+})

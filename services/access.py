@@ -155,12 +155,20 @@ def is_reporters_act(entry) -> bool:
     return entry.actor_reporter_id is not None
 
 
-def history_actor(official: Official | Audience | None, complaint: Complaint, entry) -> str:
+ACTOR_KEYS = ("actor.system", "actor.reporter", "actor.reporter_anonymous")
+
+
+def history_actor(official: Official | Audience | None, complaint: Complaint, entry, lang: str = "id") -> str:
     """Who made a history entry, as `official` may read it: the reporter's own acts on an
-    anonymous complaint say "Pelapor (anonim)" to everyone the reporter is hidden from."""
+    anonymous complaint say "Pelapor (anonim)" to everyone the reporter is hidden from.
+    The system's and the reporter's stored labels ("Sistem", "Pelapor") read in `lang`."""
     if is_reporters_act(entry) and not shows_reporter(official, complaint):
-        return i18n.t("actor.reporter_anonymous")
-    return entry.actor_label
+        return i18n.t("actor.reporter_anonymous", lang)
+    label = entry.actor_label
+    for key in ACTOR_KEYS:
+        if label in (i18n.t(key, "id"), i18n.t(key, "en")):
+            return i18n.t(key, lang)
+    return label
 
 
 def is_main_admin(official: Official | None) -> bool:

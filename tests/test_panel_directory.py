@@ -24,8 +24,8 @@ def test_main_admin_keeps_opds_and_category_deadlines(client):
     assert created.hotline == "(0534) 300-0120" and created.active
     jalan = Category.get(Category.code == "jalan")
     form = {"code": "jalan", "name_id": jalan.name_id, "name_en": jalan.name_en, "group_id": jalan.group_id,
-            "group_en": jalan.group_en, "opd": str(created.id), "response_hours": "24",
-            "resolution_hours": "240", "sort_order": "0", "active": "y"}
+            "group_en": jalan.group_en, "opd": str(created.id), "deadline_unit": "hours", "response_deadline": "24",
+            "resolution_deadline": "240", "sort_order": "0", "active": "y"}
     post_form(client, f"/admin/category/edit/?id={jalan.id}", f"/admin/category/edit/?id={jalan.id}", form)
     jalan = Category.get_by_id(jalan.id)
     assert (jalan.response_hours, jalan.opd_id) == (24, created.id)

@@ -17,6 +17,7 @@ from panel.views.base import PanelModelView
 from panel.views.linking import TelegramLinkActions
 from panel.views.routing import village_loader
 from services.auth import USERNAME, PasswordRefused, check_password, hash_password
+from services.directory_import import has_usable_password
 
 
 def role_choices():
@@ -34,15 +35,34 @@ class OfficialView(TelegramLinkActions, PanelModelView):
         "language", "password")}
     column_searchable_list = ("username", "full_name")
     column_default_sort = "username"
+    column_labels["created_at"] = LazyText("panel.col.account_created")
+    column_labels["password_state"] = LazyText("panel.account.password_state")
     column_formatters = {
         "role": lambda v, c, m, n: tr(f"panel.role.{m.role}"),
         "telegram_user_id": lambda v, c, m, n: Markup("✓") if m.telegram_user_id else "—",
         "last_login_at": lambda v, c, m, n: local_time(m.last_login_at),
     }
+    # The details page: no hash, no raw ids or UTC times; whether a password is set.
+    column_details_list = ("username", "full_name", "role", "opd", "desa", "telegram_user_id", "language",
+                           "active", "password_state", "created_at", "last_login_at")
+    column_formatters_detail = {
+        **column_formatters,
+        "opd": lambda v, c, m, n: str(m.opd) if m.opd_id else "—",
+        "desa": lambda v, c, m, n: str(m.desa) if m.desa_id else "—",
+        "language": lambda v, c, m, n: "Bahasa Indonesia" if m.language == "id" else "English",
+        "active": lambda v, c, m, n: tr("panel.yes") if m.active else tr("panel.no"),
+        "password_state": lambda v, c, m, n: tr("panel.account.password_set") if has_usable_password(m)
+        else tr("panel.account.password_unset"),
+        "created_at": lambda v, c, m, n: local_time(m.created_at),
+    }
+    create_template = "official/create.html"
+    edit_template = "official/edit.html"
     form_columns = ("username", "full_name", "role", "opd", "desa", "language", "active")
     form_extra_fields = {"password": PasswordField(LazyText("panel.col.password"))}
     form_choices = {"role": role_choices(), "language": [("id", "Bahasa Indonesia"), ("en", "English")]}
     form_args = {"password": {"description": LazyText("panel.help.password")}}
+    # The office field follows the role in the browser (directory.js); _check_office decides.
+    form_widget_args = {"role": {"data-opd-roles": ",".join(OPD_ROLES), "data-village-roles": ",".join(VILLAGE_ROLES)}}
     form_ajax_refs = {"desa": {"fields": ("name",)}}
 
     def _create_ajax_loader(self, name, options):

@@ -93,3 +93,32 @@ class PanelModelView(RoleGate, ModelView):
         if row is None:
             abort(404)
         return row
+
+    # Forms and the search box speak the panel's language: a form field's label is the
+    # column's label (panel.col.*) unless form_args names one; the search box says what it
+    # searches instead of Flask-Admin's empty placeholder (shown as "None").
+    # Flask-Admin's peewee forms ignore form_choices (a role was typed as free text): a field
+    # named there becomes a select of those choices, which WTForms also checks on submit.
+    def scaffold_form(self):
+        from wtforms import SelectField
+
+        saved, saved_overrides = self.form_args, getattr(self, "form_overrides", None)
+        args = {name: dict(values) for name, values in (saved or {}).items()}
+        overrides = dict(saved_overrides or {})
+        for name, label in (self.column_labels or {}).items():
+            args.setdefault(name, {}).setdefault("label", label)
+        for name, choices in (getattr(self, "form_choices", None) or {}).items():
+            overrides.setdefault(name, SelectField)
+            args.setdefault(name, {})["choices"] = choices
+        self.form_args, self.form_overrides = args, overrides
+        try:
+            return super().scaffold_form()
+        finally:
+            self.form_args, self.form_overrides = saved, saved_overrides
+
+    def search_placeholder(self):
+        from panel.language import tr
+
+        labels = self.column_labels or {}
+        names = [str(labels.get(name, name)) for name in self.column_searchable_list or () if isinstance(name, str)]
+        return tr("panel.search.in", columns=", ".join(names)) if names else tr("panel.search.any")

@@ -338,7 +338,8 @@ class ComplaintView(ComplaintActions, PanelModelView):
             photos=list(Photo.select().where(Photo.complaint == complaint).order_by(Photo.created_at, Photo.id)),
             history=history,
             # Who made each entry, by the anonymity rule (an anonymous reporter is never named).
-            history_actors={entry.id: access.history_actor(official, complaint, entry) for entry in history},
+            history_actors={entry.id: access.history_actor(official, complaint, entry, current_lang())
+                            for entry in history},
             messages=list(OutboundMessage.select().where(OutboundMessage.complaint == complaint)
                           .order_by(OutboundMessage.created_at, OutboundMessage.id)),
             show_reporter=access.shows_reporter(official, complaint),

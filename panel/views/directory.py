@@ -7,9 +7,12 @@ import json
 from flask import flash, redirect, request
 from flask_admin import expose
 from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import IntegerField
+from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from core.routing import RegionFileError
-from models import ROLE_MAIN_ADMIN, ROLE_OVERSIGHT, Desa, Kecamatan
+from models import (DEADLINE_DAYS, DEADLINE_HOURS, DEADLINE_UNITS, DEADLINE_WORKDAYS, ROLE_MAIN_ADMIN, ROLE_OVERSIGHT,
+                    Desa, Kecamatan)
 from panel.auth import PanelForm
 from panel.language import LazyText, tr
 from panel.views.base import PanelModelView, PanelView
@@ -62,18 +65,68 @@ class OpdView(DirectoryView):
 
 
 class CategoryView(DirectoryView):
-    """Complaint categories, the office that owns each, and its deadlines in hours."""
+    """Complaint categories, the office that owns each, and its deadlines in days, working
+    days, or hours (categories from before: Category.deadline_unit)."""
 
     column_list = ("code", "name_id", "name_en", "group_id", "opd", "village_level", "response_hours",
                    "resolution_hours", "active")
-    column_labels = _labels("code", "name_id", "name_en", "group_id", "group_en", "opd", "village_level",
-                            "response_hours", "resolution_hours", "sort_order", "active")
+    column_labels = dict(_labels("code", "name_id", "name_en", "group_id", "group_en", "opd", "village_level",
+                                 "sort_order", "active", "deadline_unit"),
+                         response_hours=LazyText("panel.col.response_deadline"),
+                         resolution_hours=LazyText("panel.col.resolution_deadline"))
     column_searchable_list = ("code", "name_id", "name_en")
     column_default_sort = "sort_order"
+    column_formatters = {
+        "response_hours": lambda v, c, m, n: deadline_text(m.response_hours, m.deadline_unit),
+        "resolution_hours": lambda v, c, m, n: deadline_text(m.resolution_hours, m.deadline_unit),
+        "deadline_unit": lambda v, c, m, n: tr(f"panel.unit.{m.deadline_unit}"),
+    }
     form_columns = ("code", "name_id", "name_en", "group_id", "group_en", "opd", "village_level",
-                    "response_hours", "resolution_hours", "sort_order", "active")
-    form_args = {"response_hours": {"description": LazyText("panel.help.response_hours")},
-                 "resolution_hours": {"description": LazyText("panel.help.resolution_hours")}}
+                    "deadline_unit", "sort_order", "active")
+    form_extra_fields = {
+        "response_deadline": IntegerField(LazyText("panel.col.response_deadline"),
+                                          validators=[InputRequired(), NumberRange(min=1, max=366 * 24)],
+                                          default=2, description=LazyText("panel.help.deadline_number")),
+        "resolution_deadline": IntegerField(LazyText("panel.col.resolution_deadline"),
+                                            validators=[InputRequired(), NumberRange(min=1, max=366 * 24)],
+                                            default=14, description=LazyText("panel.help.deadline_number")),
+    }
+    form_rules = ("code", "name_id", "name_en", "group_id", "group_en", "opd", "village_level", "deadline_unit",
+                  "response_deadline", "resolution_deadline", "sort_order", "active")
+    form_choices = {"deadline_unit": [(unit, LazyText(f"panel.unit.choice.{unit}"))
+                                      for unit in (DEADLINE_WORKDAYS, DEADLINE_DAYS, DEADLINE_HOURS)]}
+    form_args = {"deadline_unit": {"default": DEADLINE_WORKDAYS}}
+
+    def on_form_prefill(self, form, id):
+        """The stored hours shown in the category's unit (2 working days, not 48)."""
+        category = self.get_one(id)
+        per = _per_unit(category.deadline_unit)
+        form.response_deadline.data = category.response_hours // per
+        form.resolution_deadline.data = category.resolution_hours // per
+
+    def on_model_change(self, form, model, is_created):
+        if model.deadline_unit not in DEADLINE_UNITS:
+            raise ValidationError(tr("panel.col.deadline_unit"))
+        if form.resolution_deadline.data < form.response_deadline.data:
+            raise ValidationError(tr("panel.account.deadline_resolution_short"))
+        per = _per_unit(model.deadline_unit)
+        model.response_hours = form.response_deadline.data * per
+        model.resolution_hours = form.resolution_deadline.data * per
+        for name in ("response_deadline", "resolution_deadline"):
+            if hasattr(model, name):
+                delattr(model, name)
+
+
+def _per_unit(unit: str) -> int:
+    return 24 if unit in (DEADLINE_DAYS, DEADLINE_WORKDAYS) else 1
+
+
+def deadline_text(hours: int, unit: str) -> str:
+    """E.g. "2 hari kerja", "14 hari", "48 jam" in the panel's language."""
+    per = _per_unit(unit)
+    if hours % per:
+        return f"{hours} {tr('panel.unit.hours')}"
+    return f"{hours // per} {tr(f'panel.unit.{unit}')}"
 
 
 class DesaView(DirectoryView):
