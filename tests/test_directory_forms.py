@@ -158,3 +158,23 @@ def test_an_opd_admin_prints_codes_for_their_own_staff_only(client):
 
     login(client2, staff)
     assert client2.get("/admin/link-codes/").status_code == 403
+
+
+def test_an_imported_official_logs_in_once_the_admin_sets_a_password(client, app):
+    from services.directory_import import unusable_password
+    from tests.panelkit import login
+
+    logged_in(client, models.ROLE_MAIN_ADMIN, opd="DISKOMINFO")
+    staf = make_official(models.ROLE_OPD_STAFF, opd="DPUTR", username="imported.staf")
+    Official.update(password_hash=unusable_password()).where(Official.id == staf.id).execute()
+    other = app.test_client()
+    assert "/login" in login(other, "imported.staf", "!unset:").request.path
+    edit = text_of(client.get(f"/admin/official/edit/?id={staf.id}"))
+    assert "Belum ada kata sandi" in edit
+    assert "belum disetel" in text_of(client.get(f"/admin/official/details/?id={staf.id}"))
+    saved = post_form(client, f"/admin/official/edit/?id={staf.id}", f"/admin/official/edit/?id={staf.id}", {
+        "username": "imported.staf", "full_name": "Staf Impor", "role": "opd_staff",
+        "opd": str(models.Opd.get(models.Opd.code == "DPUTR").id), "language": "id", "active": "y",
+        "password": "kata-sandi-baru-staf-99"})
+    assert saved.status_code == 302, text_of(saved)[:2000]
+    assert "/login" not in login(other, "imported.staf", "kata-sandi-baru-staf-99").request.path

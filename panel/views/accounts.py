@@ -68,6 +68,11 @@ class OfficialView(TelegramLinkActions, PanelModelView):
     def _create_ajax_loader(self, name, options):
         return village_loader(name)
 
+    def on_form_prefill(self, form, id):
+        """An account from the directory import has no password yet: the form says so."""
+        if not has_usable_password(self.get_one(id)):
+            form.password.description = tr("panel.help.password_unset")
+
     def on_model_change(self, form, model, is_created):
         """Check the account before it is saved; the message says what to fix."""
         model.username = (model.username or "").strip().lower()
