@@ -104,6 +104,7 @@ def test_main_admin_pages_work_under_the_content_security_policy(live_panel, bro
         page.wait_for_load_state("load")
         assert page.locator(".navbar-brand").count() == 1, path
     page.goto(f"{live_panel}/admin/official/new/")
+    page.select_option("#role", "village_head")  # the village field shows for village roles
     page.click("#s2id_desa a, .select2-container")  # Flask-Admin's select2 village search opens
     page.wait_for_selector(".select2-drop-active, .select2-dropdown", state="attached")
     page.goto(f"{live_panel}/admin/complaint/")
