@@ -59,8 +59,8 @@ MESSAGES.update({
     "panel.menu.dirimport": {"id": "Impor direktori", "en": "Directory import"},
     "panel.menu.linkcodes": {"id": "Kode tautan Telegram", "en": "Telegram link codes"},
     # the file
-    "dirimport.file.too_big": {"id": "Berkas terlalu besar (paling besar {mb} MB).",
-                               "en": "The file is too large (at most {mb} MB)."},
+    "dirimport.file.too_big": {"id": "Berkas terlalu besar (paling besar {kb} KB).",
+                               "en": "The file is too large (at most {kb} KB)."},
     "dirimport.file.unreadable": {"id": "Berkas tidak bisa dibaca. Unggah berkas XLSX atau CSV.",
                                   "en": "The file cannot be read. Upload an XLSX or CSV file."},
     "dirimport.file.too_many_rows": {"id": "Terlalu banyak baris (paling banyak {n} per lembar).",

@@ -39,7 +39,10 @@ SHEET_NAMES = {
 }
 UNUSABLE_PREFIX = "!unset:"  # not an Argon2 hash: verify_password says no to every password
 MAX_ROWS = 5000
-MAX_BYTES = 5 * 1024 * 1024
+# The preview carries the file back in the confirm form (base64, 4/3 of it), and a form field
+# may hold at most 500 000 bytes (Flask's MAX_FORM_MEMORY_SIZE): 350 KB is some 5000 rows of
+# XLSX, far more than a regency's directory (about 40 OPDs, 50 categories, 600 officials).
+MAX_BYTES = 350 * 1024
 
 
 @dataclass(frozen=True)
@@ -156,7 +159,7 @@ def read_file(data: bytes, filename: str = "") -> dict[str, Table]:
     """The file's tables by sheet; ImportFileError when it is neither a workbook nor a CSV
     with a known section."""
     if len(data) > MAX_BYTES:
-        raise ImportFileError("dirimport.file.too_big", mb=MAX_BYTES // (1024 * 1024))
+        raise ImportFileError("dirimport.file.too_big", kb=MAX_BYTES // 1024)
     if data[:2] == b"PK":  # a zip: XLSX
         return _read_xlsx(data)
     if filename.lower().endswith((".xlsx", ".xlsm")):
@@ -188,6 +191,10 @@ def _read_xlsx(data: bytes) -> dict[str, Table]:
                     continue
                 rows.append((number, list(values)))
             tables[sheet] = _table(sheet, ws.title, header or [], rows)
+    except ImportFileError:
+        raise
+    except Exception:  # a damaged part of the workbook, met while reading it
+        raise ImportFileError("dirimport.file.unreadable") from None
     finally:
         book.close()
     if not tables:
@@ -205,7 +212,10 @@ def _read_csv(data: bytes) -> dict[str, Table]:
             raise ImportFileError("dirimport.file.unreadable") from None
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error:  # a cell beyond csv's field limit, a NUL byte
+        raise ImportFileError("dirimport.file.unreadable") from None
     if len(lines) > MAX_ROWS * 3 + 10:
         raise ImportFileError("dirimport.file.too_many_rows", n=MAX_ROWS)
     sections: list[tuple[str, str, int, list]] = []  # (sheet, title, first line number, lines)

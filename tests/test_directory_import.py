@@ -253,3 +253,21 @@ def test_migration_step_adds_the_unit_and_keeps_meaning(db):
     migrate(*step[2](migrations._migrator()))
     migrate(*step[2](migrations._migrator()))  # again: nothing to add, no error
     assert Category.get(Category.code == "lama").deadline_unit == "hours"
+
+
+def test_a_file_near_the_size_limit_goes_through_and_a_larger_one_is_refused(client):
+    logged_in(client, models.ROLE_MAIN_ADMIN, opd="DISKOMINFO")
+    sheets = directory()
+    sheets["OPD"] = [sheets["OPD"][0] + ["catatan", "catatan2", "catatan3"]] + [
+        row + ["x" * 50_000] * 3 for row in sheets["OPD"][1:]]
+    data = as_csv(sheets)
+    assert di.MAX_BYTES - 60_000 < len(data) <= di.MAX_BYTES
+    preview = upload(client, data, "besar.csv").get_data(as_text=True)
+    assert counts(preview, "opd")["create"] == 1
+    done = confirm(client, preview)
+    assert done.status_code == 200 and Opd.select().where(Opd.code == "DPKP").exists()
+    too_big = upload(client, data + b"y" * 60_000, "besar.csv")
+    assert too_big.status_code == 302
+    assert "Berkas terlalu besar" in client.get(too_big.headers["Location"]).get_data(as_text=True)
+    one_huge_cell = upload(client, b"kode,nama\nX," + b"y" * 200_000, "sel.csv")
+    assert "Berkas tidak bisa dibaca" in client.get(one_huge_cell.headers["Location"]).get_data(as_text=True)

@@ -13,6 +13,7 @@ import binascii
 from flask import flash, make_response, redirect, request, url_for
 from flask_admin import expose
 from flask_wtf.file import FileField, FileRequired
+from peewee import IntegrityError
 from wtforms import HiddenField
 
 from models import ROLE_MAIN_ADMIN
@@ -80,7 +81,11 @@ class DirectoryImportView(PanelView):
         if not planned.ok:  # the directory changed since the preview: show it again
             flash(tr("dirimport.changed_meanwhile"), "error")
             return self._preview(data, form.filename.data or "")
-        result = di.apply(planned)
+        try:
+            result = di.apply(planned)
+        except IntegrityError:  # a code or username taken between the check and the write
+            flash(tr("dirimport.changed_meanwhile"), "error")
+            return self._preview(data, form.filename.data or "")
         flash(tr("dirimport.done", **{f"{what}_{sheet}": getattr(result, what)[sheet]
                                       for what in ("created", "updated", "unchanged") for sheet in di.SHEET_ORDER}),
               "success")
