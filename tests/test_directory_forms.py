@@ -178,3 +178,42 @@ def test_an_imported_official_logs_in_once_the_admin_sets_a_password(client, app
         "password": "kata-sandi-baru-staf-99"})
     assert saved.status_code == 302, text_of(saved)[:2000]
     assert "/login" not in login(other, "imported.staf", "kata-sandi-baru-staf-99").request.path
+
+
+def visible_text(page: str) -> str:
+    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", page, flags=re.S)
+    body = re.sub(r'<input[^>]*type="hidden"[^>]*>', " ", body)
+    return htmllib.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def test_the_new_pages_show_no_raw_keys_and_no_none_in_either_language(client):
+    import io
+
+    from tests.test_directory_import import directory, xlsx
+
+    me = logged_in(client, models.ROLE_MAIN_ADMIN, opd="DISKOMINFO")
+    kades = make_official(models.ROLE_VILLAGE_HEAD)
+    for lang in ("id", "en"):
+        page = client.get("/admin/directory-import/").get_data(as_text=True)
+        client.post(f"/lang/{lang}", data={"csrf_token": csrf_from(page), "next": "/admin/"})
+        pages = {url: client.get(url).get_data(as_text=True) for url in (
+            "/admin/directory-import/", "/admin/link-codes/", "/admin/official/new/", "/admin/category/new/",
+            f"/admin/official/details/?id={kades.id}", f"/admin/official/edit/?id={me.id}", "/admin/category/",
+            "/admin/opd/new/", "/admin/holiday/new/", "/admin/responsetemplate/new/")}
+        token = csrf_from(pages["/admin/directory-import/"])
+        for bad in (True, False):
+            pages[f"preview bad={bad}"] = client.post("/admin/directory-import/", data={
+                "csrf_token": token, "file": (io.BytesIO(xlsx(directory(bad=bad))), "d.xlsx")},
+                content_type="multipart/form-data").get_data(as_text=True)
+        pages["print"] = client.post("/admin/link-codes/print/", data={
+            "csrf_token": token, "official": [str(kades.id)]}).get_data(as_text=True)
+        assert ("Sheet Petugas, row 3" if lang == "en" else "Lembar Petugas, baris 3") in visible_text(
+            pages["preview bad=True"])  # the pages are what the checks below think they are
+        for name, page in pages.items():
+            text = visible_text(page)
+            assert not re.search(r"\b(dirimport|linkcodes|panel)\.[a-z_.]+", text), (lang, name)
+            assert not re.search(r"\bNone\b", text), (lang, name)
+            assert 'placeholder="None"' not in page, (lang, name)
+            if lang == "en":
+                for word in ("Lembar", "baris", "Simpan", "Pilih", "Batas tanggapan", "Nama lengkap", "Kode tautan"):
+                    assert word not in text, (name, word)

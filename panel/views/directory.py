@@ -137,6 +137,7 @@ class DesaView(DirectoryView):
     column_searchable_list = ("code", "name")
     column_default_sort = "code"
     form_columns = ("name", "kind")
+    form_choices = {"kind": [("desa", "Desa"), ("kelurahan", "Kelurahan")]}
     column_formatters = {"kecamatan": lambda v, c, m, n: m.kecamatan.name}
 
     @property
