@@ -24,7 +24,7 @@ def admin_page():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="id-ID")
-        page.set_default_timeout(15000)
+        page.set_default_timeout(30000)  # nine agents share two CPUs: be patient, not flaky
         page.blocked = []
         page.on("console", lambda msg: page.blocked.append(f"{page.url}: {msg.text}") if (
             ("Content Security Policy" in msg.text or msg.type == "error")
