@@ -109,6 +109,7 @@ def test_a_new_main_admin_imports_the_directory_creates_a_village_head_and_print
     assert "Kepala Desa Sungai Putri Dua" in card and "Kepala desa · Desa Sungai Putri" in card
     assert "Kirim kode ini sebagai pesan" in card
     assert LinkCode.select().where(LinkCode.official.in_([kades.id, imported.id])).count() == 2
+    page.wait_for_load_state("load")  # the print button's script is attached by then
     page.evaluate("() => { window.print = () => { document.body.dataset.printed = 'yes'; }; }")
     page.click(".print-page")
     assert page.get_attribute("body", "data-printed") == "yes"
