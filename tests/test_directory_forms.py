@@ -120,6 +120,8 @@ def cards(page: str) -> list[tuple[str, str]]:
 
 def test_link_codes_in_bulk_make_a_printable_card_per_official(client, botapi):
     logged_in(client, models.ROLE_MAIN_ADMIN, opd="DISKOMINFO")
+    accounts = text_of(client.get("/admin/official/"))
+    assert 'href="/admin/link-codes/"' in accounts and 'href="/admin/directory-import/"' in accounts
     kades = make_official(models.ROLE_VILLAGE_HEAD, full_name="Pak Kades")
     staf = make_official(models.ROLE_OPD_STAFF, full_name="Bu Staf")
     linked = make_official(models.ROLE_OPD_STAFF, full_name="Sudah Tertaut", telegram_user_id=555, telegram_chat_id=555)

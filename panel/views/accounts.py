@@ -55,6 +55,7 @@ class OfficialView(TelegramLinkActions, PanelModelView):
         else tr("panel.account.password_unset"),
         "created_at": lambda v, c, m, n: local_time(m.created_at),
     }
+    list_template = "official/list.html"
     create_template = "official/create.html"
     edit_template = "official/edit.html"
     form_columns = ("username", "full_name", "role", "opd", "desa", "language", "active")
