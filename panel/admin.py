@@ -12,17 +12,19 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
-from models import Category, Complaint, Desa, Holiday, Official, Opd, ResponseTemplate
+from models import Category, Complaint, Desa, Holiday, Official, Opd, ReportRecipient, ResponseTemplate
 from panel.language import LazyText
 from panel.security import csp_nonce
 from panel.views.accounts import OfficialView
 from panel.views.complaints import ComplaintView
 from panel.views.dashboard import DashboardView
 from panel.views.directory import CategoryView, DesaView, HolidayView, OpdView, RegionImportView
+from panel.views.reports import ReportRecipientView, ReportView
 from panel.views.responses import ResponseTemplateView
 from panel.views.routing import RoutingView
 
 DIRECTORY = LazyText("panel.menu.directory")
+REPORTS = LazyText("panel.menu.reports_group")
 
 
 def init_admin(app: Flask) -> Admin:
@@ -51,5 +53,9 @@ def init_admin(app: Flask) -> Admin:
                                     category=DIRECTORY))
     admin.add_view(OfficialView(Official, name=LazyText("panel.menu.officials"), endpoint="official",
                                 category=DIRECTORY))
+    admin.add_view(ReportView(name=LazyText("panel.menu.reports"), endpoint="reports", url="/admin/reports",
+                              category=REPORTS))
+    admin.add_view(ReportRecipientView(ReportRecipient, name=LazyText("panel.menu.report_recipients"),
+                                       endpoint="reportrecipient", category=REPORTS))
     return admin
 
