@@ -20,6 +20,8 @@ _COLUMNS = {
     "reporter": ("Pelapor", "Reporter"),
     "rating": ("Penilaian", "Rating"),
     "address_text": ("Alamat tertulis", "Written address"),
+    "latitude": ("Lintang", "Latitude"),
+    "longitude": ("Bujur", "Longitude"),
     "routing_problem": ("Masalah", "Problem"),
     "desa": ("Desa/kelurahan", "Village"),
     "kecamatan": ("Kecamatan", "District (kecamatan)"),
@@ -444,4 +446,15 @@ MESSAGES.update({
         "en": "The weekly report goes to oversight accounts that linked Telegram, to the active chat ids below, "
               "and to LEADERSHIP_CHAT_ID when set. Changes apply from the next sending, no restart needed.",
     },
+})
+
+# --- staff's day: the list they land on (panel/views/complaints.py) --------------------------
+MESSAGES.update({
+    "panel.list.needs_action": {"id": "Perlu tindakan saya", "en": "Needs my action"},
+    "panel.list.needs_action_hint": {
+        "id": "Aduan terbuka kantor Anda, tenggat terdekat (atau paling terlambat) lebih dulu.",
+        "en": "Your office's open complaints, the nearest (or most overdue) deadline first.",
+    },
+    "panel.map.osm": {"id": "Buka di peta (OpenStreetMap)", "en": "Open on the map (OpenStreetMap)"},
+    "panel.map.geo": {"id": "Buka di aplikasi peta", "en": "Open in a map app"},
 })
