@@ -21,6 +21,7 @@ _COLUMNS = {
     "rating": ("Penilaian", "Rating"),
     "address_text": ("Alamat tertulis", "Written address"),
     "latitude": ("Lintang", "Latitude"),
+    "made_at": ("Dibuat", "Created"),
     "longitude": ("Bujur", "Longitude"),
     "routing_problem": ("Masalah", "Problem"),
     "desa": ("Desa/kelurahan", "Village"),
@@ -103,6 +104,7 @@ MESSAGES.update({
     "panel.role.oversight": {"id": "Pengawas (baca saja)", "en": "Oversight (read-only)"},
     # list
     "panel.search.complaints": {"id": "Kode atau isi aduan", "en": "Code or text"},
+    "panel.search.generic": {"id": "Cari", "en": "Search"},
     "panel.list.empty": {"id": "Tidak ada aduan yang cocok.", "en": "No matching complaints."},
     "panel.list.quick": {"id": "Saring cepat", "en": "Quick filters"},
     # the list stops counting at a cap: "10.000+" (the number is formatted for the language)

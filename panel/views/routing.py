@@ -87,6 +87,7 @@ class RoutingView(PanelModelView):
     column_default_sort = ("created_at", False)
     column_searchable_list = ("tracking_code", "description", "address_text")
     form_columns = ("category", "desa")
+    form_args = {"category": {"label": LazyText("panel.col.category")}, "desa": {"label": LazyText("panel.col.desa")}}
     edit_template = "routing/edit.html"
 
     def get_query(self):
