@@ -50,6 +50,8 @@ ENGLISH = re.compile(r"(?<![\w.])(" + "|".join(re.escape(w) for w in ENGLISH_LAB
                      + r")(?![\w])")
 NONE_SHOWN = re.compile(r"(?<![\w.])None(?![\w])")
 VISIBLE_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
+# List cells that hold English on purpose: a category's English name is data, not a label.
+ENGLISH_DATA_CELLS = ("col-name_en", "col-group_en")
 SKIPPED = {"static", "leaflet.static", "admin.static", "media.photo", "health", "auth.login", "root"}
 
 
@@ -62,16 +64,17 @@ class _Visible(HTMLParser):
         self._hidden = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "template"):
-            self._hidden += 1
         attrs = dict(attrs)
+        if tag in ("script", "style", "template") or (
+                tag == "td" and any(c in (attrs.get("class") or "").split() for c in ENGLISH_DATA_CELLS)):
+            self._hidden += 1
         for name in VISIBLE_ATTRIBUTES & set(attrs):
             self.pieces.append(attrs[name] or "")
         if (tag == "input" and attrs.get("type") in ("submit", "button")) and attrs.get("value"):
             self.pieces.append(attrs["value"])
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "template") and self._hidden:
+        if tag in ("script", "style", "template", "td") and self._hidden:
             self._hidden -= 1
 
     def handle_data(self, data):
