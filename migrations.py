@@ -95,6 +95,9 @@ def _category_deadline_unit(migrator) -> list:
     """Categories say how their deadlines count (hours, days or working days); existing rows
     get "hours", which counts exactly as before."""
     return add_missing_columns(migrator, models.Category, ("deadline_unit",))
+def _report_recipients(migrator) -> list:
+    """The weekly report's recipients kept in the panel (ReportRecipient)."""
+    return [_Run(lambda: models.ReportRecipient.create_table(safe=True))]
 
 
 # Each step: (version it produces, description, function(migrator) -> list of operations).
@@ -105,6 +108,7 @@ STEPS: list[tuple[int, str, callable]] = [
     (5, "held updates: what the polling bot confirmed to Telegram before handling it", _held_updates),
     (6, "complaints: channel, the reporter's contact when not on Telegram, what may be public", _complaint_channel_contact),
     (7, "categories: deadline unit (hours, days or working days)", _category_deadline_unit),
+    (8, "report recipients: Telegram chats the main admin adds to the weekly report", _report_recipients),
 ]
 
 LATEST_VERSION = 1 + len(STEPS)

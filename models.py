@@ -488,6 +488,21 @@ class PeriodicReport(BaseModel):
     created_at = DateTimeField(default=utcnow, index=True)
 
 
+class ReportRecipient(BaseModel):
+    """A Telegram chat the main admin added in the panel to the weekly report's recipients
+    (besides the linked oversight officials and LEADERSHIP_CHAT_ID): read at each sending,
+    so a change needs no restart."""
+
+    chat_id = BigIntegerField(unique=True)
+    label = CharField(max_length=120)
+    language = CharField(max_length=5, default="id")
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class SchemaVersion(BaseModel):
     version = IntegerField()
     applied_at = DateTimeField(default=utcnow)
@@ -496,7 +511,7 @@ class SchemaVersion(BaseModel):
 ALL_MODELS = [
     Kabupaten, Kecamatan, Desa, Opd, Category, Official, PanelSession, HeldUpdate, LinkCode, Reporter, Complaint,
     StatusChange, Photo, OutboundMessage, Draft, ResponseTemplate, Holiday, ReminderMark,
-    PeriodicReport, SchemaVersion,
+    PeriodicReport, SchemaVersion, ReportRecipient,
 ]
 
 

@@ -83,7 +83,7 @@ def time_get(client, url: str, runs: int, check=None) -> list[float]:
 
 def status_filter_url(client) -> str:
     """The list's own quick link 'assigned' (status filter), sorted by deadline by default."""
-    page = client.get("/admin/complaint/").get_data(as_text=True)
+    page = client.get("/admin/complaint/", follow_redirects=True).get_data(as_text=True)
     match = re.search(r'href="(/admin/complaint/\?flt0_[^"=]+=assigned)"', page)
     assert match, "quick link for the status filter not found"
     return match.group(1).replace("&amp;", "&")

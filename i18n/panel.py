@@ -20,6 +20,9 @@ _COLUMNS = {
     "reporter": ("Pelapor", "Reporter"),
     "rating": ("Penilaian", "Rating"),
     "address_text": ("Alamat tertulis", "Written address"),
+    "latitude": ("Lintang", "Latitude"),
+    "made_at": ("Dibuat", "Created"),
+    "longitude": ("Bujur", "Longitude"),
     "routing_problem": ("Masalah", "Problem"),
     "desa": ("Desa/kelurahan", "Village"),
     "kecamatan": ("Kecamatan", "District (kecamatan)"),
@@ -101,6 +104,7 @@ MESSAGES.update({
     "panel.role.oversight": {"id": "Pengawas (baca saja)", "en": "Oversight (read-only)"},
     # list
     "panel.search.complaints": {"id": "Kode atau isi aduan", "en": "Code or text"},
+    "panel.search.generic": {"id": "Cari", "en": "Search"},
     "panel.list.empty": {"id": "Tidak ada aduan yang cocok.", "en": "No matching complaints."},
     "panel.list.quick": {"id": "Saring cepat", "en": "Quick filters"},
     # the list stops counting at a cap: "10.000+" (the number is formatted for the language)
@@ -337,4 +341,122 @@ MESSAGES.update({
     "panel.dash.peak": {"id": "tertinggi {n}", "en": "peak {n}"},
     "panel.dash.worst": {"id": "Paling terlambat", "en": "Most overdue"},
     "panel.dash.none_overdue": {"id": "Tidak ada aduan yang terlambat. 👍", "en": "Nothing is overdue. 👍"},
+})
+
+# --- the leadership report page and its recipients (panel/views/reports.py) -------------------
+MESSAGES.update({
+    "panel.menu.reports_group": {"id": "Laporan", "en": "Reports"},
+    "panel.menu.reports": {"id": "Laporan pimpinan", "en": "Leadership report"},
+    "panel.menu.report_recipients": {"id": "Penerima laporan mingguan", "en": "Weekly report recipients"},
+    "panel.report.title": {"id": "Laporan kepatuhan layanan aduan", "en": "Complaint service compliance report"},
+    "panel.report.period": {"id": "Periode {first} – {last} ({days} hari)", "en": "Period {first} – {last} ({days} days)"},
+    "panel.report.generated": {"id": "dihitung {at}", "en": "computed {at}"},
+    "panel.report.refused": {
+        "id": "Tanggal yang diminta tidak dapat dibaca (atau lebih dari dua tahun); ditampilkan minggu lengkap terakhir.",
+        "en": "The dates asked could not be read (or span more than two years); the last complete week is shown.",
+    },
+    "panel.report.from": {"id": "Dari", "en": "From"},
+    "panel.report.to": {"id": "sampai", "en": "to"},
+    "panel.report.show": {"id": "Tampilkan", "en": "Show"},
+    "panel.report.last_week": {"id": "Minggu lalu", "en": "Last week"},
+    "panel.report.print": {"id": "Cetak / simpan PDF", "en": "Print / save as PDF"},
+    "panel.report.printable": {"id": "Halaman cetak", "en": "Printable page"},
+    "panel.report.back": {"id": "Kembali ke panel", "en": "Back to the panel"},
+    "panel.report.received": {"id": "aduan masuk", "en": "complaints received"},
+    "panel.report.on_time_of": {"id": "ditanggapi tepat waktu: {on_time} dari {due} yang jatuh tempo",
+                                "en": "answered on time: {on_time} of {due} due"},
+    "panel.report.nothing_due": {"id": "tidak ada yang jatuh tempo", "en": "nothing was due"},
+    "panel.report.overdue_now": {"id": "terlambat saat ini, di {offices} instansi",
+                                 "en": "overdue now, at {offices} offices"},
+    "panel.report.rating_of": {"id": "rata-rata penilaian ({n} penilaian)", "en": "average rating ({n} ratings)"},
+    "panel.report.chart": {"id": "Tanggapan tepat waktu per instansi", "en": "Answered on time per office"},
+    "panel.report.chart_hint": {
+        "id": "Hanya instansi yang punya aduan jatuh tempo; hijau ≥ 80%, merah < 50%.",
+        "en": "Only offices with complaints due; green ≥ 80%, red < 50%.",
+    },
+    "panel.report.section.opd": {"id": "Per OPD", "en": "Per agency (OPD)"},
+    "panel.report.section.desa": {"id": "Per desa/kelurahan", "en": "Per village"},
+    "panel.report.col.received": {"id": "Masuk", "en": "Received"},
+    "panel.report.col.on_time": {"id": "Tepat waktu", "en": "On time"},
+    "panel.report.col.median": {"id": "Median tanggapan (jam)", "en": "Median first response (hours)"},
+    "panel.report.col.overdue": {"id": "Terlambat sekarang", "en": "Overdue now"},
+    "panel.report.col.rating": {"id": "Penilaian (jumlah)", "en": "Rating (count)"},
+    "panel.report.empty": {"id": "Tidak ada aduan pada periode ini.", "en": "No complaints in this period."},
+    "panel.report.definitions": {"id": "Cara menghitung", "en": "How the figures are counted"},
+    "panel.report.def.received": {
+        "id": "Masuk: aduan yang diajukan dalam periode (hari pertama pukul 00.00 sampai akhir hari terakhir, "
+              "waktu setempat) dan diteruskan ke instansi itu.",
+        "en": "Received: complaints filed in the period (the first day 00:00 to the end of the last day, local "
+              "time) and sent to that office.",
+    },
+    "panel.report.def.on_time": {
+        "id": "Tepat waktu: dari aduan yang masuk, yang batas tanggapannya sudah lewat saat laporan dihitung atau "
+              "yang sudah ditanggapi (\"jatuh tempo\"), berapa yang ditanggapi pertama kali paling lambat pada "
+              "batas itu. Instansi tanpa aduan jatuh tempo ditulis \"—\", bukan 0.",
+        "en": "On time: of the complaints received, those whose response deadline had passed when the report was "
+              "computed or that were answered (\"due\"), how many got their first answer by that deadline. An "
+              "office with nothing due shows \"—\", not 0.",
+    },
+    "panel.report.def.median": {
+        "id": "Median tanggapan: jam dari diteruskan ke instansi sampai tanggapan pertama, atas aduan masuk yang "
+              "sudah ditanggapi.",
+        "en": "Median first response: hours from being sent to the office to the first answer, over the "
+              "received complaints answered.",
+    },
+    "panel.report.def.overdue": {
+        "id": "Terlambat sekarang: aduan instansi itu yang masih terbuka dan melewati batas waktu saat laporan "
+              "dihitung, kapan pun masuknya.",
+        "en": "Overdue now: the office's complaints still open and past a deadline when the report was "
+              "computed, whenever they were filed.",
+    },
+    "panel.report.def.rating": {
+        "id": "Penilaian: rata-rata nilai pelapor (1–5) atas aduan yang masuk, dan jumlah penilaiannya.",
+        "en": "Rating: the reporters' average rating (1–5) of the complaints received, and how many rated.",
+    },
+    "panel.report.def.scope": {
+        "id": "Dihitung atas aduan yang boleh Anda lihat; laporan mingguan lewat Telegram tidak menghitung aduan "
+              "rahasia.",
+        "en": "Counted over the complaints you may see; the weekly Telegram report leaves confidential "
+              "complaints out.",
+    },
+    "panel.report.recipients": {"id": "Penerima laporan mingguan saat ini", "en": "Weekly report recipients now"},
+    "panel.report.manage_recipients": {"id": "Kelola penerima", "en": "Manage recipients"},
+    "panel.report.no_recipients": {
+        "id": "Belum ada penerima: tautkan Telegram akun pengawas/pimpinan, atau tambahkan ID obrolan.",
+        "en": "No recipients yet: link an oversight account's Telegram, or add a chat id.",
+    },
+    "panel.recipient.col.label": {"id": "Nama penerima", "en": "Recipient name"},
+    "panel.recipient.col.chat_id": {"id": "ID obrolan Telegram", "en": "Telegram chat id"},
+    "panel.recipient.col.language": {"id": "Bahasa", "en": "Language"},
+    "panel.recipient.col.active": {"id": "Aktif", "en": "Active"},
+    "panel.recipient.col.created_at": {"id": "Ditambahkan", "en": "Added"},
+    "panel.recipient.lang.id": {"id": "Bahasa Indonesia", "en": "Indonesian"},
+    "panel.recipient.lang.en": {"id": "Bahasa Inggris", "en": "English"},
+    "panel.recipient.chat_id_help": {
+        "id": "Angka ID obrolan atau grup Telegram (grup diawali tanda minus, mis. -1001234567890). Bot harus "
+              "sudah ada di grup itu.",
+        "en": "The Telegram chat or group id (groups start with a minus, e.g. -1001234567890). The bot must "
+              "already be in that group.",
+    },
+    "panel.recipient.chat_id_invalid": {"id": "ID obrolan tidak boleh 0.", "en": "The chat id cannot be 0."},
+    "panel.recipient.duplicate": {"id": "ID obrolan ini sudah terdaftar.", "en": "This chat id is already listed."},
+    "panel.recipient.empty": {"id": "Belum ada ID obrolan tambahan.", "en": "No extra chat ids yet."},
+    "panel.recipient.help": {
+        "id": "Laporan mingguan dikirim ke akun pengawas/pimpinan yang sudah menautkan Telegram, ke ID obrolan di "
+              "bawah ini yang aktif, dan ke LEADERSHIP_CHAT_ID bila diisi. Perubahan berlaku pada pengiriman "
+              "berikutnya, tanpa memulai ulang.",
+        "en": "The weekly report goes to oversight accounts that linked Telegram, to the active chat ids below, "
+              "and to LEADERSHIP_CHAT_ID when set. Changes apply from the next sending, no restart needed.",
+    },
+})
+
+# --- staff's day: the list they land on (panel/views/complaints.py) --------------------------
+MESSAGES.update({
+    "panel.list.needs_action": {"id": "Perlu tindakan saya", "en": "Needs my action"},
+    "panel.list.needs_action_hint": {
+        "id": "Aduan terbuka kantor Anda, tenggat terdekat (atau paling terlambat) lebih dulu.",
+        "en": "Your office's open complaints, the nearest (or most overdue) deadline first.",
+    },
+    "panel.map.osm": {"id": "Buka di peta (OpenStreetMap)", "en": "Open on the map (OpenStreetMap)"},
+    "panel.map.geo": {"id": "Buka di aplikasi peta", "en": "Open in a map app"},
 })

@@ -29,10 +29,12 @@ MESSAGES = {
     "sandbox.users.create": {"id": "Buat dan buka obrolan", "en": "Create and open the chat"},
     "sandbox.users.village_head": {
         "id": "Kepala desa memakai bot seperti warga. Akun Telegram-nya dikenali sebagai kepala desa setelah "
-              "ditautkan ke akun petugasnya; penautan dengan kode sekali pakai dari panel belum tersedia.",
+              "ditautkan ke akun petugasnya: di panel, admin utama membuat kode tautan untuk petugas itu "
+              "(Data induk → Akun petugas → buka petugasnya → Buat kode tautan Telegram), lalu kode itu dikirim ke bot dari obrolan pengguna ini.",
         "en": "A village head uses the bot like a resident. Their Telegram account is recognised as the village "
-              "head once it is linked to their official account; linking with a one-time code from the panel "
-              "is not available yet.",
+              "head once it is linked to their official account: in the panel the main admin makes a link code "
+              "for that official (Directory → Accounts → open the official → Create a Telegram link code), then the code is sent to the bot from this "
+              "user's chat.",
     },
     "sandbox.chats.empty": {
         "id": "Centang pengguna di kiri untuk membuka obrolannya. Beberapa obrolan bisa dibuka berdampingan.",

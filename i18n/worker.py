@@ -84,23 +84,37 @@ MESSAGES = {
         "id": "📊 <b>Laporan kepatuhan layanan aduan</b>\n{regency}\nPeriode {start} – {end}",
         "en": "📊 <b>Complaint service compliance report</b>\n{regency}\nPeriod {start} – {end}",
     },
-    "worker.report.totals": {
-        "id": "Total: {received} aduan masuk, {on_time} ditanggapi tepat waktu, {overdue} terlambat saat ini.",
-        "en": "Total: {received} complaints received, {on_time} answered on time, {overdue} overdue now.",
+    "worker.report.received": {"id": "Aduan masuk: <b>{received}</b>", "en": "Complaints received: <b>{received}</b>"},
+    "worker.report.on_time": {
+        "id": "Ditanggapi tepat waktu: <b>{on_time}</b> dari {due} yang jatuh tempo ({rate}%)",
+        "en": "Answered on time: <b>{on_time}</b> of {due} due ({rate}%)",
     },
-    "worker.report.line": {
-        "id": "<b>{rank}. {office}</b>\n   {received} masuk · {on_time} tepat waktu{rate} · median tanggapan {median} · {overdue} terlambat",
-        "en": "<b>{rank}. {office}</b>\n   {received} received · {on_time} on time{rate} · median response {median} · {overdue} overdue",
+    "worker.report.nothing_due": {
+        "id": "Ditanggapi tepat waktu: — (tidak ada yang jatuh tempo)",
+        "en": "Answered on time: — (nothing was due)",
     },
-    "worker.report.rating": {"id": " · nilai {rating}", "en": " · rating {rating}"},
-    "worker.report.hours": {"id": "{hours} jam", "en": "{hours} h"},
+    "worker.report.overdue": {
+        "id": "Terlambat saat ini: <b>{overdue}</b> aduan di {offices} instansi",
+        "en": "Overdue now: <b>{overdue}</b> complaints at {offices} offices",
+    },
+    "worker.report.rating_total": {
+        "id": "Penilaian pelapor: rata-rata {rating} ({count} penilaian)",
+        "en": "Reporters' rating: average {rating} ({count} ratings)",
+    },
+    "worker.report.reopened_total": {"id": "Dibuka kembali oleh pelapor: {count}",
+                                     "en": "Reopened by the reporter: {count}"},
+    "worker.report.most_overdue": {"id": "<b>Terlambat terbanyak</b>", "en": "<b>Most overdue</b>"},
+    "worker.report.line": {"id": "• {office}: {overdue} terlambat · {on_time}",
+                           "en": "• {office}: {overdue} overdue · {on_time}"},
+    "worker.report.line_on_time": {"id": "{on_time} dari {due} tepat waktu", "en": "{on_time} of {due} on time"},
+    "worker.report.line_nothing_due": {"id": "tidak ada yang jatuh tempo", "en": "nothing due"},
     "worker.report.none": {
         "id": "Tidak ada aduan masuk atau terlambat pada periode ini.",
         "en": "No complaints were received or overdue in this period.",
     },
-    "worker.report.legend": {
-        "id": "Urutan: paling tepat waktu lebih dulu. Rincian ada di panel.",
-        "en": "Order: most punctual first. Details are in the panel.",
+    "worker.report.link": {
+        "id": "Rincian per OPD dan desa, grafik, cetak dan CSV: <a href=\"{url}\">buka laporan di panel</a>",
+        "en": "Details per office and village, chart, print and CSV: <a href=\"{url}\">open the report in the panel</a>",
     },
     # --- messages the sender gave up on after a long Telegram outage (workers.sweeps) -----------
     "worker.undelivered.head": {

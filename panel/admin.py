@@ -12,7 +12,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
-from models import Category, Complaint, Desa, Holiday, Official, Opd, ResponseTemplate
+from models import Category, Complaint, Desa, Holiday, Official, Opd, ReportRecipient, ResponseTemplate
 from panel.language import LazyText
 from panel.security import csp_nonce
 from panel.views.accounts import OfficialView
@@ -21,10 +21,12 @@ from panel.views.dashboard import DashboardView
 from panel.views.directory_import import DirectoryImportView
 from panel.views.linkcodes import LinkCodesView
 from panel.views.directory import CategoryView, DesaView, HolidayView, OpdView, RegionImportView
+from panel.views.reports import ReportRecipientView, ReportView
 from panel.views.responses import ResponseTemplateView
 from panel.views.routing import RoutingView
 
 DIRECTORY = LazyText("panel.menu.directory")
+REPORTS = LazyText("panel.menu.reports_group")
 
 
 def init_admin(app: Flask) -> Admin:
@@ -57,5 +59,9 @@ def init_admin(app: Flask) -> Admin:
                                        url="/admin/directory-import", category=DIRECTORY))
     admin.add_view(LinkCodesView(name=LazyText("panel.menu.linkcodes"), endpoint="linkcodes",
                                  url="/admin/link-codes", category=DIRECTORY))
+    admin.add_view(ReportView(name=LazyText("panel.menu.reports"), endpoint="reports", url="/admin/reports",
+                              category=REPORTS))
+    admin.add_view(ReportRecipientView(ReportRecipient, name=LazyText("panel.menu.report_recipients"),
+                                       endpoint="reportrecipient", category=REPORTS))
     return admin
 

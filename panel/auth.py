@@ -18,7 +18,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
-from models import Official, PanelSession, utcnow
+from models import OPD_ROLES, ROLE_OVERSIGHT, VILLAGE_ROLES, Official, PanelSession, utcnow
 from panel import throttle
 from panel.language import LANGUAGES, LazyText, tr, wtforms_translations
 from panel.security import without_impossible_choices
@@ -112,6 +112,17 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def home_url(official: Official) -> str:
+    """Where an official lands after login: an office's people on "needs my action" (their
+    open complaints, nearest deadline first: panel.views.complaints), oversight on the
+    leadership report, the main admin on the dashboard."""
+    if official.role in (*OPD_ROLES, *VILLAGE_ROLES):
+        return url_for("complaint.index_view")
+    if official.role == ROLE_OVERSIGHT:
+        return url_for("reports.index")
+    return url_for("admin.index")
+
+
 class LoginForm(PanelForm):
     username = StringField(LazyText("panel.login.username"), validators=[InputRequired(), Length(max=60)])
     password = PasswordField(LazyText("panel.login.password"), validators=[InputRequired(), Length(max=200)])
@@ -121,7 +132,7 @@ class LoginForm(PanelForm):
 def login():
     """Show the login form; on a valid username and password start the session."""
     if current_official() is not None:
-        return redirect(url_for("admin.index"))
+        return redirect(home_url(current_official()))
     form = LoginForm()
     if form.validate_on_submit():
         official = _authenticate(form.username.data, form.password.data)
@@ -155,7 +166,7 @@ def _start_session(official: Official):
         session["lang"] = lang
     login_user(open_session(official))
     Official.update(last_login_at=utcnow()).where(Official.id == official.id).execute()
-    return redirect(safe_next(request.args.get("next")) or url_for("admin.index"))
+    return redirect(safe_next(request.args.get("next")) or home_url(official))
 
 
 @bp.route("/logout", methods=["POST"])

@@ -15,7 +15,7 @@ from peewee import SQL, Case, fn
 
 from models import Complaint, utcnow
 from panel.queries import complaint_rows, deadline_order, overdue_condition
-from services import access, stats
+from services import access, reports, stats
 
 PERIODS = (7, 30, 90, 365)
 
@@ -59,10 +59,8 @@ def build(official, period_days: int = 30, now: datetime | None = None) -> Dashb
     """Everything the dashboard shows, limited to what `official` may see."""
     now = now or utcnow()
     period_days = period_days if period_days in PERIODS else 30
-    start = now - timedelta(days=period_days)
+    start, step, buckets = chart_frame(period_days, now)
     scope = access.complaint_condition(official)
-    step = timedelta(days=1 if period_days <= 31 else 7)
-    buckets = max(1, int((now - start) / step) + (1 if (now - start) % step else 0))
     # One pass over the period's complaints: per office, status and day/week.
     rows = stats.received_sums(scope, start, None, now,
                                groups=(Complaint.status, _bucket(Complaint.created_at, start, step, buckets)))
@@ -82,6 +80,18 @@ def build(official, period_days: int = 30, now: datetime | None = None) -> Dashb
         worst_overdue=worst_overdue(official, now),
         series=[(start + i * step, received.get(i, 0), resolved.get(i, 0)) for i in range(buckets)],
     )
+
+
+def chart_frame(period_days: int, now: datetime) -> tuple[datetime, timedelta, int]:
+    """(start, bar width, bars). Up to a month: one bar per local calendar day, the last one
+    today (the period starts at local midnight period_days - 1 days ago; a bar per 24 hours
+    counted back from now made the last bar start yesterday and carry yesterday's date).
+    Longer: one bar per 7 days counted back from now, each labelled with its first day."""
+    if period_days <= 31:
+        today = reports.local_today(now)
+        return reports.local_midnight(today - timedelta(days=period_days - 1)), timedelta(days=1), period_days
+    start, step = now - timedelta(days=period_days), timedelta(days=7)
+    return start, step, max(1, int((now - start) / step) + (1 if (now - start) % step else 0))
 
 
 def _bucket(column, start: datetime, step: timedelta, buckets: int):

@@ -101,3 +101,20 @@ def init_app(app) -> None:
                                  delivery_badge=delivery_badge, multiline=multiline, plain=plain)
     app.jinja_env.globals.update(tr_or=tr_or)
     app.jinja_env.globals.update(current_deadline=current_deadline, deadline_cell=deadline_cell)
+    app.jinja_env.filters.update(local_date=local_date, number=number)
+
+
+def local_date(day) -> str:
+    """A calendar date as people read it: "2 Nov 2026" ("Agu" in Indonesian)."""
+    from core.timefmt import MONTHS_EN, MONTHS_ID
+
+    months = MONTHS_EN if current_lang() == "en" else MONTHS_ID
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+def number(value) -> str:
+    """50.0 -> "50", 1.5 -> "1,5" (Indonesian) / "1.5"; "—" for none."""
+    if value is None:
+        return "—"
+    text = f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
+    return text.replace(".", ",") if current_lang() == "id" else text

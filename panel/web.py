@@ -36,8 +36,9 @@ def init_web(app: Flask) -> None:
 def _pages(app: Flask) -> None:
     @app.get("/")
     def root():
-        """The panel's address on its own leads to the dashboard (or the login)."""
-        return redirect(url_for("admin.index"))
+        """The panel's address on its own leads to the official's home (auth.home_url), or the login."""
+        official = auth.current_official()
+        return redirect(auth.home_url(official) if official is not None else url_for("admin.index"))
 
     policy = content_security_policy(app.config["WADUL"].TILE_URL)
 

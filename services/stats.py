@@ -197,6 +197,7 @@ class OfficeLine:
         data["median_first_response_hours"] = self.figures.median_hours
         count = self.figures.rating_count
         data["avg_rating"] = round(self.figures.rating_sum / count, 2) if count else None
+        data["rating_count"], data["rating_sum"] = count, self.figures.rating_sum
         return data
 
 

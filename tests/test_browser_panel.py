@@ -58,7 +58,7 @@ def test_staff_mark_a_complaint_in_progress_and_the_reporter_is_told(live_panel,
     page.fill("#username", staff.username)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url("**/admin/complaint/")
+    page.wait_for_url("**/admin/complaint/?flt0_1=1")  # staff's list: needs my action
     page.click(f"text={complaint.tracking_code}")
     page.wait_for_url("**/admin/complaint/details/**")
 
@@ -99,7 +99,8 @@ def test_main_admin_pages_work_under_the_content_security_policy(live_panel, bro
                                                          "r.headers.get('content-security-policy'))")
     for path in ("/admin/", "/admin/complaint/", f"/admin/complaint/details/?id={complaint.id}",
                  "/admin/routing/", "/admin/responsetemplate/new/", "/admin/opd/", "/admin/category/new/",
-                 "/admin/desa/", "/admin/holiday/new/", "/admin/regions/", "/admin/official/new/"):
+                 "/admin/desa/", "/admin/holiday/new/", "/admin/regions/", "/admin/official/new/",
+                 "/admin/reports/", "/admin/reportrecipient/new/"):
         page.goto(live_panel + path)
         page.wait_for_load_state("load")
         assert page.locator(".navbar-brand").count() == 1, path

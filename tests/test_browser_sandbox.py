@@ -117,7 +117,7 @@ def mark_in_progress_in_the_panel(page, panel_url: str, complaint: Complaint) ->
     page.fill("#username", staff.username)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url("**/admin/complaint/")
+    page.wait_for_url("**/admin/complaint/?flt0_1=1")  # staff land on "needs my action"
     page.click(f"text={complaint.tracking_code}")
     page.wait_for_url("**/admin/complaint/details/**")
     page.fill("textarea[name='accept-note']", NOTE)

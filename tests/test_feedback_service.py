@@ -275,7 +275,7 @@ def test_ratings_and_reopenings_per_office_in_the_dashboard_and_the_report(world
     line = next(o for o in data["offices"] if o["name"] == "Dinas PUTR")
     assert (line["reopened"], line["avg_rating"]) == (1, 3.0)
     text = reports.report_text(data, now - 7 * 24 * H, now + H, "id")
-    assert "nilai 3" in text and "dibuka kembali 1" in text
+    assert "rata-rata 3 (1 penilaian)" in text and "Dibuka kembali oleh pelapor: 1" in text
 
 
 def test_callback_data_stays_within_telegram_limits():

@@ -14,7 +14,7 @@ def test_pages_need_a_login(client):
 
 
 def test_login_opens_the_dashboard_in_indonesian(client):
-    staff = make_official(models.ROLE_OPD_STAFF)
+    staff = make_official(models.ROLE_MAIN_ADMIN, opd="DISKOMINFO")  # an office's people land on their list
     response = login(client, staff)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and response.request.path == "/admin/"
@@ -55,7 +55,7 @@ def test_repeated_failures_lock_the_username_from_that_address(client, app, redi
     ok = other.post("/login", data={"username": staff.username, "password": PASSWORD,
                                     "csrf_token": csrf_from(response.get_data(as_text=True))},
                     environ_base={"REMOTE_ADDR": "10.1.2.3"})
-    assert ok.status_code == 302 and ok.headers["Location"].endswith("/admin/")
+    assert ok.status_code == 302 and ok.headers["Location"].endswith("/admin/complaint/")  # staff: their work
 
 
 def test_success_clears_earlier_failures(client, app, redis_conn):
@@ -110,7 +110,7 @@ def test_next_only_leads_inside_the_panel(client):
     page = client.get("/login?next=https://evil.example/")
     response = client.post("/login?next=https://evil.example/", data={
         "username": staff.username, "password": PASSWORD, "csrf_token": csrf_from(page.get_data(as_text=True))})
-    assert response.headers["Location"].endswith("/admin/")
+    assert response.headers["Location"].endswith("/admin/complaint/")  # the official's home, not elsewhere
     client.post("/logout", data={"csrf_token": csrf_from(client.get("/admin/").get_data(as_text=True))})
     page = client.get("/login?next=/admin/complaint/")
     response = client.post("/login?next=/admin/complaint/", data={
@@ -120,7 +120,7 @@ def test_next_only_leads_inside_the_panel(client):
 
 def test_english_can_be_chosen_and_is_remembered(client, app):
     staff = logged_in(client, models.ROLE_OPD_STAFF)
-    page = client.get("/admin/complaint/").get_data(as_text=True)
+    page = client.get("/admin/complaint/", follow_redirects=True).get_data(as_text=True)
     assert "Tambah saringan" in page and "Unduh CSV" in page  # Flask-Admin's own strings, in Indonesian
     response = post_form(client, "/admin/", "/lang/en", {"next": "/admin/complaint/"}, follow_redirects=True)
     page = response.get_data(as_text=True)

@@ -1,8 +1,8 @@
 """`python -m workers worker [--burst] [--simple] [--queues send,default,low]` runs an RQ
 worker with its scheduler on the project's queues (what `rq worker --with-scheduler` does,
 with the scheduler on a thread and quick recovery from Redis outages: workers.process);
-`python -m workers clock` runs the one periodic process; `python -m workers report [--days N]`
-queues a report now.
+`python -m workers clock` runs the one periodic process; `python -m workers report [--days N | --from D --to D]`
+queues a report now and sends it (even if that period's was sent before).
 
 Production (the Procfile) runs the send queue on its own in-process workers
 (`worker --simple --queues send --threads 8`, two of them): one send job is one message,
@@ -34,8 +34,12 @@ def main(argv: list[str] | None = None) -> int:
                       help="with --simple: send up to N messages at once on threads of this process (default 1)")
     clock = sub.add_parser("clock", help="queue the periodic sweeps and reports (run exactly one)")
     clock.add_argument("--once", action="store_true", help="queue every periodic job once and quit")
-    report = sub.add_parser("report", help="queue a compliance report")
-    report.add_argument("--days", type=int, default=0, help="cover the last N days (default: last week, once)")
+    report = sub.add_parser("report", help="queue a compliance report now (sent even if sent before)")
+    report.add_argument("--days", type=int, default=0, help="cover the last N days up to now")
+    report.add_argument("--from", dest="first", type=_iso_date, metavar="YYYY-MM-DD",
+                        help="first local day of the period (default: the last complete week)")
+    report.add_argument("--to", dest="last", type=_iso_date, metavar="YYYY-MM-DD",
+                        help="last local day of the period, included (default: the --from day)")
     args = parser.parse_args(argv)
     if args.command == "worker" and not 1 <= args.threads <= 64:
         parser.error("--threads must be from 1 to 64")
@@ -65,6 +69,15 @@ def _queue_list(text: str) -> list[str]:
     if unknown or not names:
         raise argparse.ArgumentTypeError(f"queues must be some of {', '.join(QUEUES)} (got {text!r})")
     return list(dict.fromkeys(names))
+
+
+def _iso_date(text: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
 
 
 def _worker(args) -> int:
@@ -120,7 +133,8 @@ def _report(args) -> int:
     from services import runtime
     from services.messaging import enqueue
 
-    kwargs = {"days": args.days} if args.days else {}
+    # The manual command always sends (force); the clock's run keeps its once-a-week guard.
+    kwargs = {"force": True, "days": args.days or None, "first": args.first, "last": args.last}
     ok = enqueue.enqueue(runtime.QUEUE_LOW, "workers.jobs.weekly_report", **kwargs)
     return 0 if ok else 1
 

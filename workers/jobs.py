@@ -13,7 +13,7 @@ import functools
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from redis.exceptions import RedisError
 from rq import Queue
@@ -176,11 +176,15 @@ def sweep_auto_close(now: datetime | None = None) -> int:
 
 
 @_job
-def weekly_report(now: datetime | None = None, days: int | None = None) -> int | None:
-    """Last week's compliance report (once), or with `days` one for the last days now."""
+def weekly_report(now: datetime | None = None, days: int | None = None, force: bool = False,
+                  first: str | None = None, last: str | None = None) -> int | None:
+    """The clock's run: last week's compliance report, once per week. `force` (the manual
+    `python -m workers report`): the period asked (`first`/`last` ISO local dates, or the last
+    `days` days, default the last complete week), sent even when it was sent before."""
     now = now or models.utcnow()
-    if days:
-        report = reports.make_report(now - timedelta(days=days), now, now)
+    if force or days or first or last:
+        report = reports.report_on_demand(date.fromisoformat(first) if first else None,
+                                          date.fromisoformat(last) if last else None, days=days, now=now)
     else:
         report = reports.weekly_report(now)
     return report.id if report else None

@@ -14,6 +14,10 @@
       event.preventDefault();
       if (window.modelActions) { window.modelActions.execute(action.dataset.modelAction); }
     }
+    if (target.closest("[data-print]")) {
+      event.preventDefault();
+      window.print();  // the leadership report: "Cetak / simpan PDF" (print CSS in panel.css)
+    }
     var ask = target.closest("button[data-confirm]");
     if (ask && !window.confirm(ask.dataset.confirm)) { event.preventDefault(); }
   }, true);  // capture: Flask-Admin's and Bootstrap's handlers may stop the event's bubbling

@@ -11,6 +11,7 @@ from flask_admin import BaseView
 from flask_admin.contrib.peewee import ModelView
 
 from panel.auth import PanelForm, current_official
+from panel.language import tr
 from panel.security import id_or_404
 
 
@@ -78,6 +79,10 @@ class PanelModelView(RoleGate, ModelView):
 
     def get_list_columns(self):
         return [(name, label) for name, label in super().get_list_columns() if name not in SECRET_COLUMNS]
+
+    def search_placeholder(self):
+        """The search box's hint ("Cari"), never Flask-Admin's None shown as text."""
+        return tr("panel.search.generic")
 
     def scope(self, query):
         """Narrow `query` to the rows the current official may see (default: all)."""

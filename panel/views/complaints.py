@@ -7,15 +7,15 @@ every change goes through the status door.
 from __future__ import annotations
 
 
-from flask import current_app, g, request
+from flask import current_app, g, redirect, request
 from flask_admin import expose
 from markupsafe import Markup
 from peewee import JOIN, SQL
 
 from core import status as st
 from core.deadlines import humanize_remaining
-from core.timefmt import local_datetime
-from models import (ROLE_MAIN_ADMIN, ROLE_OVERSIGHT, ROLES, Category, Complaint, Desa, Kecamatan, Official, Opd,
+from core.timefmt import to_local
+from models import (OPD_ROLES, ROLE_MAIN_ADMIN, ROLE_OVERSIGHT, ROLES, VILLAGE_ROLES, Category, Complaint, Desa, Kecamatan, Official, Opd,
                     OutboundMessage, Photo, Reporter, StatusChange, utcnow, without_geometry)
 from panel import filters as flt
 from panel.auth import current_official
@@ -26,6 +26,14 @@ from panel.security import csv_cell
 from panel.views.base import PanelModelView
 from panel.views.complaint_actions import ComplaintActions
 from services import access, regions
+
+STAFF_ROLES = frozenset({*OPD_ROLES, *VILLAGE_ROLES})
+
+
+def is_staff(official) -> bool:
+    """An office's people (OPD staff and admins, village officials): their day starts with their work."""
+    return official is not None and official.role in STAFF_ROLES
+
 
 def place_text(complaint: Complaint) -> str:
     return regions.place_text(complaint.desa, complaint.address_text, 60) or tr("panel.place.unknown")
@@ -66,7 +74,7 @@ LIST_FORMATTERS = {
 COLUMN_LABELS = {name: LazyText(f"panel.col.{name}") for name in (
     "tracking_code", "created_at", "category", "place", "office", "status", "deadline", "description",
     "response_due_at", "first_response_at", "resolution_due_at", "resolved_at", "escalation_level",
-    "reporter", "rating", "address_text")}
+    "reporter", "rating", "address_text", "latitude", "longitude")}
 
 
 # (catalogue key, position in flt.complaint_filters(), value)
@@ -82,7 +90,7 @@ QUICK_FILTERS = (("open", 1, "1"), ("overdue", 2, "1"), ("escalated", 3, "1"),
 EXPORT_FIELDS = ("id", "tracking_code", "created_at", "category_id", "desa_id", "assigned_opd_id", "assigned_desa_id",
                  "status", "first_response_at", "response_due_at", "resolution_due_at", "resolved_at",
                  "escalation_level", "rating", "is_anonymous", "is_confidential", "reporter_id",
-                 "filed_by_official_id", "address_text", "description")
+                 "filed_by_official_id", "address_text", "description", "latitude", "longitude")
 REPORTER_FIELDS = ("first_name", "last_name", "username")
 
 
@@ -163,7 +171,9 @@ class ExportCells:
         self.cache: dict = {}
 
     def time(self, moment) -> str:
-        return local_datetime(moment, self.lang, self.tz) if moment is not None else "—"
+        """ISO 8601 in the regency's zone with its offset ("2026-11-02T08:00:00+07:00"): a
+        spreadsheet sorts it and reads it as a time; empty when there is none."""
+        return to_local(moment, self.tz).replace(microsecond=0).isoformat() if moment is not None else ""
 
     def _once(self, key, make):
         value = self.cache.get(key)
@@ -195,6 +205,9 @@ class ExportCells:
             "resolution_due_at": self.time(m.resolution_due_at), "resolved_at": self.time(m.resolved_at),
             "escalation_level": m.escalation_level, "rating": m.rating or "", "reporter": reporter,
             "address_text": m.address_text, "description": m.description,
+            # numbers, not text: a negative latitude is no formula (csv_cell leaves numbers alone)
+            "latitude": "" if m.latitude is None else round(m.latitude, 6),
+            "longitude": "" if m.longitude is None else round(m.longitude, 6),
         }
         return {name: csv_cell("" if value is None else value) for name, value in cells.items()}
 
@@ -247,7 +260,8 @@ class ComplaintView(ComplaintActions, PanelModelView):
     column_list = ("tracking_code", "created_at", "category", "place", "office", "status", "deadline", "description")
     column_export_list = ("tracking_code", "created_at", "category", "place", "office", "status", "deadline",
                           "response_due_at", "first_response_at", "resolution_due_at", "resolved_at",
-                          "escalation_level", "rating", "reporter", "address_text", "description")
+                          "escalation_level", "rating", "reporter", "address_text", "latitude", "longitude",
+                          "description")
     column_labels = COLUMN_LABELS
     column_formatters = LIST_FORMATTERS
     column_sortable_list = ("tracking_code", "created_at", "status", "deadline")
@@ -258,10 +272,29 @@ class ComplaintView(ComplaintActions, PanelModelView):
         self.column_filters = flt.complaint_filters()
         super().__init__(*args, **kwargs)
 
+    @expose("/")
+    def index_view(self):
+        """The list. An office's people opening it bare (their landing after login) get "needs
+        my action": their open complaints, the nearest (or most overdue) deadline first."""
+        if not request.args and is_staff(current_official()):
+            return redirect(self.needs_action_url())
+        return super().index_view()
+
+    def needs_action_url(self) -> str:
+        key, index, value = QUICK_FILTERS[0]
+        return self.get_url(".index_view", **{f"flt0_{self.get_filter_arg(index, self._filters[index])}": value})
+
+    def shows_needs_action(self) -> bool:
+        """The open filter alone, for an office's people: the page says it is their work list."""
+        chosen = {k: v for k, v in request.args.items() if k.startswith("flt")}
+        return is_staff(current_official()) and self.get_url(".index_view", **chosen) == self.needs_action_url()
+
     def quick_links(self) -> list[tuple[str, str, bool]]:
         """One-click filters above the list: (label, url, active)."""
         chosen = {k: v for k, v in request.args.items() if k.startswith("flt")}
-        links = [(tr("panel.quick.all"), self.get_url(".index_view"), not chosen)]
+        # "all" is asked for explicitly by an office's people (their bare list is "needs my action")
+        every = self.get_url(".index_view", all=1) if is_staff(current_official()) else self.get_url(".index_view")
+        links = [(tr("panel.quick.all"), every, not chosen)]
         for key, index, value in QUICK_FILTERS:
             arg = f"flt0_{self.get_filter_arg(index, self._filters[index])}"
             links.append((tr(f"panel.quick.{key}"), self.get_url(".index_view", **{arg: value}),

@@ -17,11 +17,14 @@ class ResponseTemplateView(PanelModelView):
 
     roles = access.ACTING_ROLES
     column_list = ("title", "text", "opd", "desa")
-    column_labels = {name: LazyText(f"panel.col.{name}") for name in ("title", "text", "opd", "desa")}
+    column_labels = {**{name: LazyText(f"panel.col.{name}") for name in ("title", "text", "opd", "desa")},
+                     "created_at": LazyText("panel.col.made_at")}
     column_searchable_list = ("title", "text")
     column_default_sort = "title"
     form_columns = ("opd", "desa", "title", "text")
-    form_args = {"text": {"description": LazyText("panel.help.template_text")}}
+    form_args = {"text": {"description": LazyText("panel.help.template_text"), "label": LazyText("panel.col.text")},
+                 "title": {"label": LazyText("panel.col.title")}, "opd": {"label": LazyText("panel.col.opd")},
+                 "desa": {"label": LazyText("panel.col.desa")}}
     form_widget_args = {"text": {"rows": 6}}
     form_ajax_refs = {"desa": {"fields": ("name",)}}
 

@@ -15,7 +15,7 @@ import i18n
 from core import status as st
 from models import ROLE_MAIN_ADMIN, Complaint, Desa, utcnow
 from panel.formatting import local_time
-from panel.language import LazyText, tr
+from panel.language import LazyText, current_lang, tr
 from panel.views.base import PanelModelView
 from panel.queries import complaint_rows
 from panel.views.complaints import COLUMN_LABELS, place_text
@@ -81,12 +81,13 @@ class RoutingView(PanelModelView):
     column_formatters = {
         "tracking_code": _code_link, "created_at": lambda v, c, m, n: local_time(m.created_at),
         "routing_problem": _problem, "place": lambda v, c, m, n: place_text(m),
-        "category": lambda v, c, m, n: m.category.name_id if m.category_id else tr("panel.category.unknown"),
+        "category": lambda v, c, m, n: m.category.name(current_lang()) if m.category_id else tr("panel.category.unknown"),
     }
     column_sortable_list = ("created_at",)
     column_default_sort = ("created_at", False)
     column_searchable_list = ("tracking_code", "description", "address_text")
     form_columns = ("category", "desa")
+    form_args = {"category": {"label": LazyText("panel.col.category")}, "desa": {"label": LazyText("panel.col.desa")}}
     edit_template = "routing/edit.html"
 
     def get_query(self):

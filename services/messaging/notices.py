@@ -15,8 +15,8 @@ import i18n
 from core import deadlines
 from peewee import JOIN
 
-from models import (OPD_ROLES, ROLE_MAIN_ADMIN, ROLE_OPD_STAFF, VILLAGE_ROLES, Category, Complaint, Desa, Kecamatan,
-                    Official, Opd, Photo, StatusChange, without_geometry)
+from models import (OPD_ROLES, ROLE_MAIN_ADMIN, ROLE_OPD_STAFF, ROLE_OVERSIGHT, VILLAGE_ROLES, Category, Complaint,
+                    Desa, Kecamatan, Official, Opd, Photo, ReportRecipient, StatusChange, without_geometry)
 from services import access, regions, runtime
 from services.messaging import outbox
 from services.complaints import desk as village_desk
@@ -80,6 +80,16 @@ def leadership_recipients() -> list[Recipient]:
     except ValueError:
         log.error("LEADERSHIP_CHAT_ID %r is not a Telegram chat id; leadership messages skipped", raw)
         return []
+
+
+def report_recipients() -> list[Recipient]:
+    """Who receives the weekly report, read at each sending (a change in the panel needs no
+    restart): oversight officials who linked Telegram, the chats the main admin added in the
+    panel (ReportRecipient), and LEADERSHIP_CHAT_ID; each chat once."""
+    officials = _officials(Official.role == ROLE_OVERSIGHT)
+    added = [Recipient(r.chat_id, r.language or runtime.config().DEFAULT_LANGUAGE, r.label, access.LEADERSHIP)
+             for r in ReportRecipient.select().where(ReportRecipient.active).order_by(ReportRecipient.id)]
+    return _unique(officials + added + leadership_recipients())
 
 
 def _officials(condition) -> list[Recipient]:

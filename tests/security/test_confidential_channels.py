@@ -65,7 +65,7 @@ def test_the_leadership_report_does_not_count_confidential_complaints(telegram, 
     run_worker()
     assert report.data["totals"]["received"] == 1
     [message] = texts(botapi, leaders)
-    assert "1 masuk" in message and "3 masuk" not in message
+    assert "Aduan masuk: 1" in message and "Aduan masuk: 3" not in message
 
 
 def test_office_notices_of_a_confidential_complaint_go_only_to_its_office(telegram, botapi):

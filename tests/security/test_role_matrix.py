@@ -15,7 +15,8 @@ import pytest
 
 import models
 from models import (ROLE_MAIN_ADMIN, ROLE_OPD_ADMIN, ROLE_OPD_STAFF, ROLE_OVERSIGHT, ROLE_VILLAGE_HEAD,
-                    ROLE_VILLAGE_OFFICIAL, Category, Desa, Holiday, Opd, Photo, ResponseTemplate)
+                    ROLE_VILLAGE_OFFICIAL, Category, Desa, Holiday, Opd, Photo, ReportRecipient,
+                    ResponseTemplate)
 from tests.factories import make_complaint, make_official
 from tests.panelkit import app, client, csrf_from, login  # noqa: F401 (fixtures)
 
@@ -28,6 +29,7 @@ ACTING = (ROLE_MAIN_ADMIN, *OPD, *VILLAGE)
 MANAGERS = (ROLE_MAIN_ADMIN, ROLE_OPD_ADMIN, ROLE_VILLAGE_HEAD)
 DIRECTORY = (ROLE_MAIN_ADMIN, ROLE_OVERSIGHT)
 MAIN = (ROLE_MAIN_ADMIN,)
+READERS = (ROLE_MAIN_ADMIN, ROLE_OVERSIGHT)
 OTHER_VILLAGE = "61.04.01.2012"
 
 
@@ -108,6 +110,19 @@ EXPECTED = {
     "official.action_view": gate(MAIN, ok=302),
     "official.ajax_update": gate(MAIN, ok=404),
     "regions.index": gate(MAIN),
+    # the leadership report: the main admin and oversight read it; its recipients are the main admin's
+    "reports.index": gate(READERS),
+    "reports.print_view": gate(READERS),
+    "reports.export": gate(READERS),
+    "reportrecipient.index_view": gate(MAIN),
+    "reportrecipient.create_view": gate(MAIN),
+    "reportrecipient.edit_view": gate(MAIN),
+    "reportrecipient.details_view": gate(MAIN, ok=302),
+    "reportrecipient.delete_view": gate(MAIN, ok=302),
+    "reportrecipient.action_view": gate(MAIN, ok=302),
+    "reportrecipient.export": gate(MAIN, ok=302),
+    "reportrecipient.ajax_lookup": gate(MAIN, ok=404),
+    "reportrecipient.ajax_update": gate(MAIN, ok=404),
 }
 # The directory: the main admin edits, oversight reads.
 for _view in ("opd", "category", "desa", "holiday"):
@@ -169,6 +184,9 @@ def world(app, seeded, tmp_path):
         holiday=Holiday.create(day="2031-01-02", name="Libur uji"),
         doomed_holiday=Holiday.create(day="2031-01-03", name="Libur dihapus"),
         doomed_by_action=Holiday.create(day="2031-01-04", name="Libur dihapus lewat aksi"),
+        recipient=ReportRecipient.create(chat_id=-100777, label="Penerima uji"),
+        doomed_recipient=ReportRecipient.create(chat_id=-100778, label="Penerima dihapus"),
+        doomed_recipient_by_action=ReportRecipient.create(chat_id=-100779, label="Penerima dihapus lewat aksi"),
     )
 
 
@@ -189,7 +207,7 @@ def _target(endpoint: str, role: str, world) -> tuple[str, dict, dict]:
         "complaint": world["complaints"][other].id, "routing": world["routing"].id,
         "responsetemplate": world["templates"][other if other != "confidential" else "dlh"].id,
         "official": world["official"].id, "opd": world["opd"].id, "category": world["category"].id,
-        "desa": world["desa"].id, "holiday": world["holiday"].id,
+        "desa": world["desa"].id, "holiday": world["holiday"].id, "reportrecipient": world["recipient"].id,
     }
     special = {
         "static": ("GET", {"filename": "panel.css"}, {}),
@@ -205,11 +223,13 @@ def _target(endpoint: str, role: str, world) -> tuple[str, dict, dict]:
     if endpoint in special:
         return special[endpoint]
     if name == "delete_view":
-        doomed = {"holiday": world["doomed_holiday"].id, "responsetemplate": world["templates"]["doomed"].id}
+        doomed = {"holiday": world["doomed_holiday"].id, "responsetemplate": world["templates"]["doomed"].id,
+                  "reportrecipient": world["doomed_recipient"].id}
         row = doomed.get(view, ids.get(view))
         return "POST", {}, {"id": row, "url": f"/admin/{view}/"}
     if name == "action_view":
-        doomed = {"holiday": world["doomed_by_action"].id, "responsetemplate": world["templates"]["doomed"].id}
+        doomed = {"holiday": world["doomed_by_action"].id, "responsetemplate": world["templates"]["doomed"].id,
+                  "reportrecipient": world["doomed_recipient_by_action"].id}
         return "POST", {}, {"action": "delete", "rowid": doomed.get(view, ids.get(view))}
     if name == "ajax_update":
         return "POST", {}, {"list_form_pk": ids.get(view)}
@@ -287,3 +307,6 @@ def test_each_role_gets_exactly_its_answers(app, client, world, role):
     assert (kept is None) == (role == ROLE_MAIN_ADMIN)  # only the main admin may delete another office's
     for holiday in ("doomed_holiday", "doomed_by_action"):  # the directory: the main admin's to change
         assert (Holiday.get_or_none(Holiday.id == world[holiday].id) is None) == (role == ROLE_MAIN_ADMIN)
+    for recipient in ("doomed_recipient", "doomed_recipient_by_action"):  # the report's recipients: the same
+        assert (ReportRecipient.get_or_none(ReportRecipient.id == world[recipient].id) is None) == (
+            role == ROLE_MAIN_ADMIN)
