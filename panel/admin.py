@@ -21,6 +21,7 @@ from panel.views.dashboard import DashboardView
 from panel.views.directory import CategoryView, DesaView, HolidayView, OpdView, RegionImportView
 from panel.views.responses import ResponseTemplateView
 from panel.views.routing import RoutingView
+from panel.views.behalf import BehalfView
 
 DIRECTORY = LazyText("panel.menu.directory")
 
@@ -51,5 +52,6 @@ def init_admin(app: Flask) -> Admin:
                                     category=DIRECTORY))
     admin.add_view(OfficialView(Official, name=LazyText("panel.menu.officials"), endpoint="official",
                                 category=DIRECTORY))
+    admin.add_view(BehalfView(name=LazyText("behalf.menu"), endpoint="behalf", url="/admin/behalf"))
     return admin
 
