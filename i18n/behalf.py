@@ -95,6 +95,8 @@ MESSAGES.update({
     "behalf.error.photo_not_stored": {"id": "{name} tidak bisa disimpan di server saat ini; coba lagi nanti.",
                                       "en": "{name} could not be stored on the server now; try again later."},
     "behalf.done": {"id": "Aduan {code} tersimpan.", "en": "Complaint {code} filed."},
+    "behalf.notice.reporter": {"id": "Pelapor: {reporter} (lewat {channel})", "en": "Reporter: {reporter} (by {channel})"},
+    "behalf.notice.unnamed": {"id": "tanpa nama", "en": "no name given"},
     "behalf.recorded_by": {"id": "Dicatat oleh {name}", "en": "Recorded by {name}"},
     "behalf.slip.title": {"id": "Aduan tersimpan — kode aduan", "en": "Complaint filed — tracking code"},
     "behalf.slip.route": {"id": "Aduan diteruskan ke {office}.", "en": "The complaint goes to {office}."},

@@ -19,7 +19,7 @@ from services.complaints import behalf, claiming
 from tests.botdriver import Person, text_of
 from tests.panelkit import app, client, csrf_from, login, logged_in  # noqa: F401 (fixtures)
 from tests.factories import make_official
-from tests.workerkit import SUNGAI_PUTRI, point_in
+from tests.workerkit import SUNGAI_PUTRI, link_office, point_in, texts
 
 pytest_plugins = ("tests.botfixtures",)
 
@@ -78,8 +78,11 @@ def test_filed_on_behalf_is_routed_shown_and_followed_on_telegram(bot, botapi, a
     assert "4 angka terakhir" in html  # a phone was recorded: the slip says how to follow on Telegram
     assert "Dinas PUTR" in html  # where it goes, by the same rule as the worker
 
+    group = link_office(botapi, "DPUTR")
     run_worker()  # the assignment job queued after the commit
     complaint = Complaint.get_by_id(complaint.id)
+    notice = next(t for t in texts(botapi, group) if complaint.tracking_code in t)
+    assert "Bu Rahmah (lewat Telepon)" in notice and "perangkat desa" not in notice
     assert complaint.status == st.ASSIGNED and complaint.assigned_opd.code == "DPUTR"
     assert complaint.response_due_at is not None and complaint.resolution_due_at is not None
 
@@ -231,3 +234,20 @@ def test_the_migration_step_adds_handler_and_priority(db):
     assert "priority" in step[1]
     assert {"handler_id", "priority"} <= {c.name for c in models.db.get_columns("complaint")}
     assert Opd.select().count() == 0  # the empty schema
+
+
+def test_an_anonymous_reporters_contact_is_shown_to_the_main_admin_only(app, client, run_worker):
+    _media_centre_staff(client)
+    csrf, token = _open_form(client)
+    assert _post(client, _data(csrf, token, anonymous="y", contact_name="Pak Yusuf")).status_code == 302
+    run_worker()
+    complaint = Complaint.get(Complaint.source_key == behalf.source_key(token))
+    assert complaint.is_anonymous and complaint.assigned_opd.code == "DPUTR"
+    office = app.test_client()
+    logged_in(office, models.ROLE_OPD_STAFF, opd="DPUTR")
+    page = office.get(f"/admin/complaint/details/?id={complaint.id}").get_data(as_text=True)
+    assert "Pak Yusuf" not in page and "0812-3456-7890" not in page and "Telepon" in page
+    admin = app.test_client()
+    logged_in(admin, models.ROLE_MAIN_ADMIN, opd="DISKOMINFO")
+    page = admin.get(f"/admin/complaint/details/?id={complaint.id}").get_data(as_text=True)
+    assert "Pak Yusuf" in page and "0812-3456-7890" in page

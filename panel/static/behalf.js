@@ -31,6 +31,7 @@
 
     if (!isNaN(lat) && !isNaN(lon)) { place(L.latLng(lat, lon)); }
     map.on("click", function (e) { place(e.latlng); });
+    el.wadulMap = map;  // for the browser test, which moves the view before clicking
     el.classList.add("map-ready");
   }
 
