@@ -13,7 +13,7 @@ import pytest
 
 import models
 from core import status as st
-from models import Category, Complaint, Opd, Photo, StatusChange
+from models import Category, Complaint, Photo, StatusChange
 from sandbox.botapi import sample_jpeg
 from services.complaints import behalf, claiming
 from tests.botdriver import Person, text_of
@@ -225,15 +225,6 @@ def test_the_slip_is_only_for_who_filed_it(app, client):
     client = app.test_client()  # a colleague of the same office
     logged_in(client, models.ROLE_OPD_STAFF, opd="DISKOMINFO")
     assert client.get(f"{FORM}slip/?token={token}").status_code == 404
-
-
-def test_the_migration_step_adds_handler_and_priority(db):
-    import migrations
-
-    step = next(s for s in migrations.STEPS if "handler" in s[1])
-    assert "priority" in step[1]
-    assert {"handler_id", "priority"} <= {c.name for c in models.db.get_columns("complaint")}
-    assert Opd.select().count() == 0  # the empty schema
 
 
 def test_an_anonymous_reporters_contact_is_shown_to_the_main_admin_only(app, client, run_worker):
