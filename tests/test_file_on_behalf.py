@@ -184,16 +184,20 @@ def test_bad_input_is_answered_and_what_was_typed_is_kept(client, app):
     assert Photo.select().where(Photo.complaint == complaint).count() == 1
 
 
-def test_a_place_is_needed_and_a_point_outside_the_regency_is_refused(client):
+def test_a_place_is_needed_and_a_point_outside_the_regency_is_refused(client, run_worker):
     _media_centre_staff(client)
     csrf, token = _open_form(client)
     none = _post(client, _data(csrf, token, latitude="", longitude=""))
     assert none.status_code == 422 and "Beri lokasi" in none.get_data(as_text=True)
     outside = _post(client, _data(csrf, token, latitude="-6.2", longitude="106.8"))  # Jakarta
     assert outside.status_code == 422 and "di luar wilayah" in outside.get_data(as_text=True)
-    typed = _post(client, _data(csrf, token, latitude="", longitude="", address_text="Jl. Merdeka dekat Pasar Baru"))
+    typed = _post(client, _data(csrf, token, latitude="", longitude="", address_text="Ujung gang dekat gereja tua"))
     assert typed.status_code == 302
-    assert Complaint.get().address_text == "Jl. Merdeka dekat Pasar Baru"
+    assert Complaint.get().address_text == "Ujung gang dekat gereja tua"
+    # No village or kecamatan named: the slip says the main admin routes it, as the worker will.
+    assert "Admin utama akan menentukan" in client.get(typed.headers["Location"]).get_data(as_text=True)
+    run_worker()
+    assert Complaint.get().routing_problem == "no_village"  # as the slip said
 
 
 def test_the_form_needs_its_csrf_token(client):

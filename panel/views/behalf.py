@@ -19,7 +19,7 @@ from panel.auth import PanelForm, current_official
 from panel.language import LazyText, current_lang, tr
 from panel.views.base import PanelView
 from services import access, media, regions
-from services.complaints import behalf, filing
+from services.complaints import behalf
 
 PHOTOS_KEPT = "behalf_photos"  # session: {token: [stored photo dicts]} of forms being corrected
 
@@ -114,9 +114,7 @@ class BehalfView(PanelView):
         complaint = behalf.filed(request.args.get("token", ""), current_official())
         if complaint is None:
             abort(404)
-        office = None
-        if complaint.category_id:
-            office = filing.predicted_office(complaint.category, complaint.desa_id)
+        office = behalf.expected_office(complaint)
         slips = [(lang, behalf.slip_text(complaint, lang)) for lang in ("id", "en")]
         return self.render("behalf/slip.html", complaint=complaint, office=office, slips=slips,
                            public_link=behalf.public_link(complaint.tracking_code),

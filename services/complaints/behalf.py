@@ -20,9 +20,9 @@ import secrets
 from dataclasses import dataclass, field
 
 import i18n
-from models import Category, Complaint, Official
+from models import Category, Complaint, Desa, Official, Opd
 from services import media, regions, runtime
-from services.complaints import claiming, filing
+from services.complaints import assignment, claiming, filing
 
 CHANNELS = ("phone", "whatsapp", "walk_in", "social")
 KEY_PREFIX = "behalf:"
@@ -173,3 +173,15 @@ def slip_text(complaint: Complaint, lang: str) -> str:
     if claiming.needs_digits(complaint):
         text += " " + i18n.t("behalf.slip.digits", lang, code=complaint.tracking_code)
     return text
+
+
+def expected_office(complaint: Complaint) -> str | None:
+    """The office the complaint is with, or will be by the assignment job's own rule
+    (services.complaints.assignment.route, typed addresses included); None: the main admin routes."""
+    if complaint.office_name:
+        return complaint.office_name
+    office = assignment.route(complaint).office
+    if office is None:
+        return None
+    row = Opd.get_or_none(Opd.id == office.id) if office.kind == "opd" else Desa.get_or_none(Desa.id == office.id)
+    return str(row) if row is not None else None
