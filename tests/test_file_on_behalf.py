@@ -246,3 +246,20 @@ def test_an_anonymous_reporters_contact_is_shown_to_the_main_admin_only(app, cli
     logged_in(admin, models.ROLE_MAIN_ADMIN, opd="DISKOMINFO")
     page = admin.get(f"/admin/complaint/details/?id={complaint.id}").get_data(as_text=True)
     assert "Pak Yusuf" in page and "0812-3456-7890" in page
+
+
+def test_a_code_with_four_digits_is_read_as_a_claim_and_a_link_code_still_links(seeded):
+    from bot.followup.claim import claim_code
+    from core import tracking
+    from tests.factories import make_complaint
+
+    complaint = make_complaint(tracking_code=tracking.new_code(), channel="phone")
+    Complaint.update(reporter=None).where(Complaint.id == complaint.id).execute()
+    code = complaint.tracking_code
+    for text in (f"{code} 1234", f"{code.replace('-', '').lower()} 1234", f"Kode: {code}, 1234", f"{code}-1234"):
+        assert claim_code(text) == code, text
+    assert claim_code(f"{code} 12345") is None and claim_code("halo 1234") is None
+    # A link code whose first 8 symbols happen to make a valid tracking code and whose last
+    # group is all digits is still a link code when no complaint to follow has that code.
+    body = next(c for c in (tracking.new_code() for _ in range(500)) if c != code)
+    assert claim_code(f"{body}-3479") is None

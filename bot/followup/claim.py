@@ -6,6 +6,7 @@ import re
 
 from bot.common import Turn, database_work
 from core import tracking
+from services import linking
 from services.complaints import claiming, filing
 from services.messaging.outbox import escape
 
@@ -46,6 +47,7 @@ def claim_code(text: str | None) -> str | None:
     """The tracking code of a message that is a code and 4 digits ("K7RX-4AMT 1234"), at any step:
     it is read before link codes (whose 4-4-4 shape it shares) and before the filing steps."""
     match = _CLAIM_TEXT.match(text or "")
-    if not match:
-        return None
-    return tracking.normalize(match.group(1))
+    code = tracking.normalize(match.group(1)) if match else None
+    if code and linking.looks_like_code(text) and not claiming.claimable(filing.find_by_code(code)):
+        return None  # an official's link code that merely looks like one (its last group all digits)
+    return code
