@@ -263,3 +263,15 @@ def test_a_code_with_four_digits_is_read_as_a_claim_and_a_link_code_still_links(
     # group is all digits is still a link code when no complaint to follow has that code.
     body = next(c for c in (tracking.new_code() for _ in range(500)) if c != code)
     assert claim_code(f"{body}-3479") is None
+
+
+def test_the_csv_export_names_the_reporter_given_on_the_form_not_the_staff(client):
+    staff = _media_centre_staff(client)
+    csrf, token = _open_form(client)
+    assert _post(client, _data(csrf, token, contact_name="Bu Rahmah")).status_code == 302
+    csrf2, token2 = _open_form(client)
+    assert _post(client, _data(csrf2, token2, contact_name="", channel="social")).status_code == 302
+    admin = client.application.test_client()
+    logged_in(admin, models.ROLE_MAIN_ADMIN, opd="DISKOMINFO")
+    export = admin.get("/admin/complaint/export/csv/").get_data(as_text=True)
+    assert "Bu Rahmah" in export and str(staff) not in export

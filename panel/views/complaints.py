@@ -97,7 +97,7 @@ QUICK_FILTERS = (("open", 1, "1"), ("overdue", 2, "1"), ("escalated", 3, "1"),
 EXPORT_FIELDS = ("id", "tracking_code", "created_at", "category_id", "desa_id", "assigned_opd_id", "assigned_desa_id",
                  "status", "first_response_at", "response_due_at", "resolution_due_at", "resolved_at",
                  "escalation_level", "rating", "is_anonymous", "is_confidential", "reporter_id",
-                 "filed_by_official_id", "address_text", "description")
+                 "filed_by_official_id", "address_text", "description", "channel", "contact_name")
 REPORTER_FIELDS = ("first_name", "last_name", "username")
 
 
@@ -199,6 +199,8 @@ class ExportCells:
             deadline = humanize_remaining(due, self.now, self.lang)
         if not access.shows_reporter(self.official, m):
             reporter = self.texts["reporter.hidden"]
+        elif m.reporter is None and (m.channel or "telegram") != "telegram":  # recorded by staff, Open311
+            reporter = m.contact_name or "—"
         elif m.reporter is None:
             reporter = str(m.filed_by_official or "—")
         else:
