@@ -119,6 +119,9 @@ class Config:
     SECRET_KEY: str = ""
     MEDIA_DIR: str = str(INSTANCE_DIR / "media")
     PANEL_URL: str = "http://127.0.0.1:5000"  # links in notices to officials
+    # Public address of the public pages (status page /publik/lacak) given to residents on the slip
+    # of a complaint filed on their behalf; empty: PANEL_URL
+    PUBLIC_BASE_URL: str = ""
     REGENCY_NAME: str = "Kabupaten Ketapang"
     TIMEZONE: str = "Asia/Jakarta"
     DEFAULT_LANGUAGE: str = "id"

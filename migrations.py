@@ -98,6 +98,9 @@ def _category_deadline_unit(migrator) -> list:
 def _report_recipients(migrator) -> list:
     """The weekly report's recipients kept in the panel (ReportRecipient)."""
     return [_Run(lambda: models.ReportRecipient.create_table(safe=True))]
+def _complaint_handler_priority(migrator) -> list:
+    """An office head gives a complaint to one of its officials, with a priority."""
+    return add_missing_columns(migrator, models.Complaint, ("handler", "priority"))
 
 
 # Each step: (version it produces, description, function(migrator) -> list of operations).
@@ -109,6 +112,7 @@ STEPS: list[tuple[int, str, callable]] = [
     (6, "complaints: channel, the reporter's contact when not on Telegram, what may be public", _complaint_channel_contact),
     (7, "categories: deadline unit (hours, days or working days)", _category_deadline_unit),
     (8, "report recipients: Telegram chats the main admin adds to the weekly report", _report_recipients),
+    (9, "complaints: named handler and priority", _complaint_handler_priority),
 ]
 
 LATEST_VERSION = 1 + len(STEPS)

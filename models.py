@@ -288,6 +288,10 @@ class Complaint(BaseModel):
     # The deadline the complaint works against now (see `due_now`), stored so that the panel's
     # lists sort on an index. Derived: `save()` sets it; never write it by hand.
     current_due = DateTimeField(null=True)
+    # Named handler: the official of the complaint's office an office head gave it to (cleared
+    # when it leaves the office), and its priority (core.priority: 0 normal, 1 high, 2 urgent).
+    handler = ForeignKeyField(Official, null=True, backref="handling", on_delete="SET NULL")
+    priority = IntegerField(default=0)
 
     class Meta:
         indexes = (

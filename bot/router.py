@@ -8,7 +8,7 @@ from telegram import Message
 from bot import drafts, rules
 from bot.feedback import handlers as feedback, steps as feedback_steps
 from bot.filing import handlers as filing, location, media as photos, prompts, start
-from bot.followup import contacts, handlers as followup
+from bot.followup import claim, contacts, handlers as followup
 from bot.village import filing as village_filing, handlers as village, notes as village_notes
 from bot.common import Turn
 from services import linking
@@ -138,6 +138,10 @@ async def on_message(turn: Turn) -> None:
     kind = content_kind(message)
     if kind == "text" and message.text.startswith("/"):
         await turn.say(turn.t("bot.unknown_command"))
+        return
+    claimed = claim.claim_code(message.text) if kind == "text" else None
+    if claimed:  # a tracking code with a phone's last 4 digits: following a complaint filed elsewhere
+        await followup.show_code(turn, claimed)
         return
     if kind == "text" and linking.looks_like_code(message.text):
         await village.link_by_text(turn)  # an official's link code, at any step

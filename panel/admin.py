@@ -24,6 +24,7 @@ from panel.views.directory import CategoryView, DesaView, HolidayView, OpdView, 
 from panel.views.reports import ReportRecipientView, ReportView
 from panel.views.responses import ResponseTemplateView
 from panel.views.routing import RoutingView
+from panel.views.behalf import BehalfView
 
 DIRECTORY = LazyText("panel.menu.directory")
 REPORTS = LazyText("panel.menu.reports_group")
@@ -63,5 +64,6 @@ def init_admin(app: Flask) -> Admin:
                               category=REPORTS))
     admin.add_view(ReportRecipientView(ReportRecipient, name=LazyText("panel.menu.report_recipients"),
                                        endpoint="reportrecipient", category=REPORTS))
+    admin.add_view(BehalfView(name=LazyText("behalf.menu"), endpoint="behalf", url="/admin/behalf"))
     return admin
 

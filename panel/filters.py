@@ -160,4 +160,16 @@ def complaint_filters() -> list:
         VillageNameFilter(),
         DateFilter(LazyText("panel.filter.filed"), after=True),
         DateFilter(LazyText("panel.filter.filed"), after=False),
+        YesNoFilter(LazyText("panel.quick.mine"), _mine),  # MINE_FILTER_INDEX
     ]
+
+
+MINE_FILTER_INDEX = 10
+
+
+def _mine(now):
+    """Complaints whose named handler is the official looking at the list."""
+    from panel.auth import current_official
+
+    official = current_official()
+    return Complaint.handler == (official.id if official is not None else 0)

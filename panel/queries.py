@@ -6,17 +6,19 @@ from datetime import datetime
 from peewee import JOIN
 
 from core import status as st
-from models import Category, Complaint, Desa, Kecamatan, Opd, Reporter, without_geometry
+from models import Category, Complaint, Desa, Kecamatan, Official, Opd, Reporter, without_geometry
 from services import stats
 
 AssignedDesa = Desa.alias("assigned_desa_row")
 LocationKecamatan = Kecamatan.alias("location_kecamatan")
+HandlerOfficial = Official.alias("handler_official")
 
 
 def complaint_rows():
     """Complaints with the rows every list line shows, in one query (no query per line)."""
     return (Complaint.select(Complaint, Category, Opd, *without_geometry(Desa), LocationKecamatan,
-                             *without_geometry(AssignedDesa), Reporter)
+                             *without_geometry(AssignedDesa), Reporter, HandlerOfficial.id, HandlerOfficial.username,
+                             HandlerOfficial.full_name)
             .join_from(Complaint, Category, JOIN.LEFT_OUTER, on=(Complaint.category == Category.id), attr="category")
             .join_from(Complaint, Opd, JOIN.LEFT_OUTER, on=(Complaint.assigned_opd == Opd.id), attr="assigned_opd")
             .join_from(Complaint, Desa, JOIN.LEFT_OUTER, on=(Complaint.desa == Desa.id), attr="desa")
@@ -24,7 +26,9 @@ def complaint_rows():
                        attr="kecamatan")
             .join_from(Complaint, AssignedDesa, JOIN.LEFT_OUTER, on=(Complaint.assigned_desa == AssignedDesa.id),
                        attr="assigned_desa")
-            .join_from(Complaint, Reporter, JOIN.LEFT_OUTER, on=(Complaint.reporter == Reporter.id), attr="reporter"))
+            .join_from(Complaint, Reporter, JOIN.LEFT_OUTER, on=(Complaint.reporter == Reporter.id), attr="reporter")
+            .join_from(Complaint, HandlerOfficial, JOIN.LEFT_OUTER, on=(Complaint.handler == HandlerOfficial.id),
+                       attr="handler"))
 
 
 def deadline_order():

@@ -195,3 +195,46 @@ def visible_templates(official: Official | None):
 
 def can_manage_templates(official: Official | None) -> bool:
     return official is not None and official.active and official.role in TEMPLATE_MANAGERS
+
+
+# --- named handlers (an office head gives a complaint to one of the office's officials) ------
+# Office heads: the main admin, an OPD's admin, a village head. Staff work what they are given.
+HANDLER_ASSIGNERS = frozenset({ROLE_MAIN_ADMIN, ROLE_OPD_ADMIN, ROLE_VILLAGE_HEAD})
+
+
+def may_assign_handler(official: Official | None, complaint: Complaint) -> bool:
+    """Whether `official` may name the complaint's handler and set its priority: the head of the
+    office the complaint is assigned to now (or the main admin), while it is open."""
+    if official is None or not official.active or official.role not in HANDLER_ASSIGNERS:
+        return False
+    if complaint.status not in st.OPEN or not (complaint.assigned_opd_id or complaint.assigned_desa_id):
+        return False
+    return may_learn_of(official, complaint)
+
+
+def handler_condition(complaint: Complaint) -> Expression:
+    """The officials who may handle `complaint`: active people of the office it is assigned to
+    now (an OPD's admins and staff, a village's head and officials); nobody else, ever."""
+    if complaint.assigned_opd_id:
+        return ((Official.opd == complaint.assigned_opd_id) & Official.role.in_(OPD_ROLES)
+                & (Official.active == True))  # noqa: E712
+    if complaint.assigned_desa_id:
+        return ((Official.desa == complaint.assigned_desa_id) & Official.role.in_(VILLAGE_ROLES)
+                & (Official.active == True))  # noqa: E712
+    return _nothing()
+
+
+def handler_candidates(complaint: Complaint):
+    return Official.select().where(handler_condition(complaint)).order_by(Official.full_name, Official.username)
+
+
+# --- filing on behalf of a resident (a phone call, WhatsApp, a visit, social media) ----------
+# The main admin's office (Diskominfo, where the Media Center answers the regency's public
+# channels) and every OPD's admins and staff (each OPD keeps a complaint hotline) record
+# complaints that reached them outside the bot. Village officials file for their village in
+# the bot (bot.village); oversight never files.
+FILING_ROLES = frozenset({ROLE_MAIN_ADMIN, *OPD_ROLES})
+
+
+def may_file_on_behalf(official: Official | None) -> bool:
+    return official is not None and official.active and official.role in FILING_ROLES

@@ -10,10 +10,11 @@ import re
 from bot import keyboards, rules
 from bot.feedback import keyboards as feedback_keyboards
 from bot.common import Turn
+from bot.followup import claim
 from core import status as st, tracking
 from core.timefmt import local_datetime
 from models import Complaint, StatusChange, utcnow
-from services.complaints import filing as complaints
+from services.complaints import claiming, filing as complaints
 from services.messaging.outbox import escape
 
 MAX_CODES_PER_MESSAGE = 3
@@ -41,8 +42,15 @@ async def show_mine(turn: Turn, page: int = 1, edit: bool = False) -> None:
 
 
 async def show_code(turn: Turn, code: str) -> None:
-    """A tracking code typed or opened by a link: its status, if this person may see it."""
-    await show_complaint(turn, complaints.find_by_code(code), code)
+    """A tracking code typed or opened by a link: its status, if this person may see it. A
+    complaint filed elsewhere that nobody follows yet may be taken up by its code (bot.followup.claim)."""
+    complaint = complaints.find_by_code(code)
+    if claiming.claimable(complaint) and complaints.history_visible_to(complaint, turn.user_id) is None:
+        await turn.answer()
+        complaint = await claim.try_claim(turn, complaint, code)
+        if complaint is None:
+            return
+    await show_complaint(turn, complaint, code)
 
 
 async def show_complaint(turn: Turn, complaint: Complaint | None, code: str) -> None:

@@ -25,7 +25,9 @@ from panel.queries import complaint_rows, deadline_order
 from panel.security import csv_cell
 from panel.views.base import PanelModelView
 from panel.views.complaint_actions import ComplaintActions
+from panel.views.handling import HandlingActions
 from services import access, regions
+from services.complaints import handling
 
 STAFF_ROLES = frozenset({*OPD_ROLES, *VILLAGE_ROLES})
 
@@ -55,6 +57,15 @@ def _summary_cell(view, context, model, name):
     return Markup('<span class="summary">{}</span>').format(text)
 
 
+def priority_badge(priority: int):
+    """Only what is above normal stands out in the list."""
+    if not priority:
+        return ""
+    level = "danger" if priority >= 2 else "warning"
+    return Markup('<span class="badge badge-{} priority-badge">{}</span>').format(
+        level, handling.priority_label(priority, current_lang()))
+
+
 def _category_name(complaint: Complaint) -> str:
     return complaint.category.name(current_lang()) if complaint.category_id else tr("panel.category.unknown")
 
@@ -68,6 +79,8 @@ LIST_FORMATTERS = {
     "status": lambda v, c, m, n: status_badge(m.status),
     "deadline": lambda v, c, m, n: deadline_cell(m),
     "description": _summary_cell,
+    "priority": lambda v, c, m, n: priority_badge(m.priority),
+    "handler": lambda v, c, m, n: str(m.handler) if m.handler_id else "—",
 }
 
 
@@ -75,11 +88,13 @@ COLUMN_LABELS = {name: LazyText(f"panel.col.{name}") for name in (
     "tracking_code", "created_at", "category", "place", "office", "status", "deadline", "description",
     "response_due_at", "first_response_at", "resolution_due_at", "resolved_at", "escalation_level",
     "reporter", "rating", "address_text", "latitude", "longitude")}
+COLUMN_LABELS.update(priority=LazyText("handling.field.priority"), handler=LazyText("handling.col.handler"))
 
 
 # (catalogue key, position in flt.complaint_filters(), value)
 QUICK_FILTERS = (("open", 1, "1"), ("overdue", 2, "1"), ("escalated", 3, "1"),
-                 ("assigned", 0, st.ASSIGNED), ("in_progress", 0, st.IN_PROGRESS), ("reopened", 0, st.REOPENED))
+                 ("assigned", 0, st.ASSIGNED), ("in_progress", 0, st.IN_PROGRESS), ("reopened", 0, st.REOPENED),
+                 ("mine", flt.MINE_FILTER_INDEX, "1"))
 
 
 # --- the CSV export: plain tuples, the directory read once ---------------------------------
@@ -90,7 +105,8 @@ QUICK_FILTERS = (("open", 1, "1"), ("overdue", 2, "1"), ("escalated", 3, "1"),
 EXPORT_FIELDS = ("id", "tracking_code", "created_at", "category_id", "desa_id", "assigned_opd_id", "assigned_desa_id",
                  "status", "first_response_at", "response_due_at", "resolution_due_at", "resolved_at",
                  "escalation_level", "rating", "is_anonymous", "is_confidential", "reporter_id",
-                 "filed_by_official_id", "address_text", "description", "latitude", "longitude")
+                 "filed_by_official_id", "address_text", "description", "latitude", "longitude", "channel",
+                 "contact_name")
 REPORTER_FIELDS = ("first_name", "last_name", "username")
 
 
@@ -194,6 +210,8 @@ class ExportCells:
             deadline = humanize_remaining(due, self.now, self.lang)
         if not access.shows_reporter(self.official, m):
             reporter = self.texts["reporter.hidden"]
+        elif m.reporter is None and (m.channel or "telegram") != "telegram":  # recorded by staff, Open311
+            reporter = m.contact_name or "—"
         elif m.reporter is None:
             reporter = str(m.filed_by_official or "—")
         else:
@@ -247,7 +265,7 @@ def capped_count(query, limit: int) -> int:
     return CappedCount(found) if found > limit else found
 
 
-class ComplaintView(ComplaintActions, PanelModelView):
+class ComplaintView(HandlingActions, ComplaintActions, PanelModelView):
     """Complaints of the user's office (all of them for the main admin and oversight)."""
 
     roles = frozenset(ROLES)
@@ -257,14 +275,15 @@ class ComplaintView(ComplaintActions, PanelModelView):
     export_max_rows = 50000
     list_template = "complaint/list.html"
     details_template = "complaint/details.html"
-    column_list = ("tracking_code", "created_at", "category", "place", "office", "status", "deadline", "description")
+    column_list = ("tracking_code", "created_at", "category", "place", "office", "status", "deadline", "description",
+                   "priority", "handler")
     column_export_list = ("tracking_code", "created_at", "category", "place", "office", "status", "deadline",
                           "response_due_at", "first_response_at", "resolution_due_at", "resolved_at",
                           "escalation_level", "rating", "reporter", "address_text", "latitude", "longitude",
                           "description")
     column_labels = COLUMN_LABELS
     column_formatters = LIST_FORMATTERS
-    column_sortable_list = ("tracking_code", "created_at", "status", "deadline")
+    column_sortable_list = ("tracking_code", "created_at", "status", "deadline", "priority")
     column_default_sort = "deadline"
     column_searchable_list = ("tracking_code", "description", "address_text")
 
@@ -381,6 +400,7 @@ class ComplaintView(ComplaintActions, PanelModelView):
             village_outline=_outline(complaint), tile_url=current_app.config["WADUL"].TILE_URL,
             read_only=official.role == ROLE_OVERSIGHT, is_main_admin=official.role == ROLE_MAIN_ADMIN,
             **self.action_context(complaint),
+            **self.handling_context(complaint),
         )
 
 

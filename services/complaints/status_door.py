@@ -134,6 +134,7 @@ def _stamp(complaint: Complaint, change: Change, now: datetime) -> None:
         complaint.assigned_desa = change.to_desa
         complaint.first_response_at = None  # the new office owes its own first answer
         complaint.escalation_level = 0
+        complaint.handler = None  # a named handler belongs to the office it leaves
     elif to == st.REOPENED:
         complaint.reopen_count += 1
         complaint.resolved_at = complaint.closed_at = complaint.first_response_at = None

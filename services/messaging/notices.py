@@ -175,6 +175,10 @@ def reporter_line(complaint: Complaint, lang: str, audience=None) -> str:
     it: the anonymity rule of services.access.shows_reporter."""
     if complaint.is_anonymous and not (audience is not None and access.shows_reporter(audience, complaint)):
         return i18n.t("worker.notice.anonymous", lang)
+    if (complaint.channel or "telegram") != "telegram":  # recorded by staff, or posted through Open311
+        who = complaint.contact_name or i18n.t("behalf.notice.unnamed", lang)
+        return i18n.t("behalf.notice.reporter", lang, reporter=outbox.escape(who),
+                      channel=i18n.t(f"behalf.channel.{complaint.channel}", lang))
     if complaint.filed_by_official is not None:
         return i18n.t("worker.notice.village_head", lang, reporter=outbox.escape(str(complaint.filed_by_official)))
     if complaint.reporter is not None:
