@@ -91,6 +91,15 @@ def _complaint_channel_contact(migrator) -> list:
             + add_missing_columns(migrator, models.StatusChange, ("note_private",)))
 
 
+def _asking_the_reporter(migrator) -> list:
+    """Questions to the reporter (issue 17): the Question table, the category's pause setting,
+    the complaint's "new from the reporter" flag and its waiting/paused stamps."""
+    return (add_missing_columns(migrator, models.Category, ("pause_when_asking",))
+            + add_missing_columns(migrator, models.Complaint,
+                                  ("reporter_news_at", "waiting_reporter_since", "deadline_paused_since"))
+            + [_Run(lambda: models.Question.create_table(safe=True))])
+
+
 # Each step: (version it produces, description, function(migrator) -> list of operations).
 STEPS: list[tuple[int, str, callable]] = [
     (2, "reminder marks: phase, due_at, next_at", _reminder_mark_quiet_until),
@@ -98,6 +107,7 @@ STEPS: list[tuple[int, str, callable]] = [
     (4, "panel sessions: one row per login, deleted at logout", _panel_sessions),
     (5, "held updates: what the polling bot confirmed to Telegram before handling it", _held_updates),
     (6, "complaints: channel, the reporter's contact when not on Telegram, what may be public", _complaint_channel_contact),
+    (7, "asking the reporter: questions, the category's pause, the reporter's news flag", _asking_the_reporter),
 ]
 
 LATEST_VERSION = 1 + len(STEPS)

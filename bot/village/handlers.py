@@ -16,7 +16,7 @@ from core import status as st
 from models import Complaint, Official, utcnow
 from services import linking
 from services.complaints import filing as complaints
-from services.complaints import desk
+from services.complaints import desk, news
 from services.messaging.outbox import escape
 
 
@@ -91,6 +91,7 @@ async def on_open(turn: Turn, value: str) -> None:
         return
     await turn.answer()
     await views.send_card(turn, official, complaint)
+    news.seen_by(official, complaint)  # the card showed the reporter's news: no longer new
 
 
 # --- action buttons ---------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from panel.security import csv_cell
 from panel.views.base import PanelModelView
 from panel.views.complaint_actions import ComplaintActions
 from services import access, regions
+from services.complaints import news
 
 def place_text(complaint: Complaint) -> str:
     return regions.place_text(complaint.desa, complaint.address_text, 60) or tr("panel.place.unknown")
@@ -39,6 +40,12 @@ def _code_cell(view, context, model, name):
     if model.escalation_level:
         marks.append(Markup('<span class="badge badge-danger" title="{}">⚠ {}</span>').format(
             tr("panel.escalated"), model.escalation_level))
+    if model.reporter_news_at is not None:
+        marks.append(Markup('<span class="badge badge-primary reporter-news">🆕 {}</span>').format(
+            tr("panel.badge.news")))
+    if model.waiting_reporter_since is not None:
+        marks.append(Markup('<span class="badge badge-info waiting-reporter">⏳ {}</span>').format(
+            tr("panel.badge.waiting")))
     return Markup('<a href="{}" class="code-link">{}</a> {}').format(url, model.tracking_code, Markup(" ").join(marks))
 
 
@@ -327,7 +334,11 @@ class ComplaintView(ComplaintActions, PanelModelView):
     def details_view(self):
         """The complaint page: text, photos, map, reporter, history, messages, actions."""
         complaint = self.get_one(request.args.get("id"))
-        return self.render(self.details_template, **self.page_context(complaint))
+        context = self.page_context(complaint)
+        # Shown once as new on this page; opened by the office, it is no longer new.
+        context["reporter_news"] = complaint.reporter_news_at is not None
+        news.seen_by(current_official(), complaint)
+        return self.render(self.details_template, **context)
 
     def page_context(self, complaint: Complaint) -> dict:
         official = current_official()
@@ -338,7 +349,8 @@ class ComplaintView(ComplaintActions, PanelModelView):
             photos=list(Photo.select().where(Photo.complaint == complaint).order_by(Photo.created_at, Photo.id)),
             history=history,
             # Who made each entry, by the anonymity rule (an anonymous reporter is never named).
-            history_actors={entry.id: access.history_actor(official, complaint, entry) for entry in history},
+            history_actors={entry.id: access.history_actor(official, complaint, entry, current_lang())
+                            for entry in history},
             messages=list(OutboundMessage.select().where(OutboundMessage.complaint == complaint)
                           .order_by(OutboundMessage.created_at, OutboundMessage.id)),
             show_reporter=access.shows_reporter(official, complaint),

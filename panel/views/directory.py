@@ -65,15 +65,16 @@ class CategoryView(DirectoryView):
     """Complaint categories, the office that owns each, and its deadlines in hours."""
 
     column_list = ("code", "name_id", "name_en", "group_id", "opd", "village_level", "response_hours",
-                   "resolution_hours", "active")
+                   "resolution_hours", "pause_when_asking", "active")
     column_labels = _labels("code", "name_id", "name_en", "group_id", "group_en", "opd", "village_level",
-                            "response_hours", "resolution_hours", "sort_order", "active")
+                            "response_hours", "resolution_hours", "pause_when_asking", "sort_order", "active")
     column_searchable_list = ("code", "name_id", "name_en")
     column_default_sort = "sort_order"
     form_columns = ("code", "name_id", "name_en", "group_id", "group_en", "opd", "village_level",
-                    "response_hours", "resolution_hours", "sort_order", "active")
+                    "response_hours", "resolution_hours", "pause_when_asking", "sort_order", "active")
     form_args = {"response_hours": {"description": LazyText("panel.help.response_hours")},
-                 "resolution_hours": {"description": LazyText("panel.help.resolution_hours")}}
+                 "resolution_hours": {"description": LazyText("panel.help.resolution_hours")},
+                 "pause_when_asking": {"description": LazyText("panel.help.pause_when_asking")}}
 
 
 class DesaView(DirectoryView):
