@@ -104,6 +104,8 @@ MESSAGES = {
     "ask.card.news": {"id": "🆕 Ada informasi baru dari pelapor.", "en": "🆕 New information from the reporter."},
     "ask.card.waiting": {"id": "⏳ Menunggu jawaban pelapor sejak {since}.",
                          "en": "⏳ Waiting for the reporter's answer since {since}."},
+    "ask.card.answer": {"id": "💬 Jawaban pelapor atas \"{question}\":\n<i>{answer}</i>",
+                        "en": "💬 The reporter's answer to \"{question}\":\n<i>{answer}</i>"},
     "ask.card.paused": {"id": "⏸ Tenggat dihentikan sementara selama menunggu.",
                         "en": "⏸ The deadline is paused while waiting."},
     # --- a village head choosing the OPD beyond the village's authority -------------------------------------

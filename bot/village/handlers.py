@@ -90,8 +90,8 @@ async def on_open(turn: Turn, value: str) -> None:
         await turn.answer(turn.t("village.button.not_allowed"))
         return
     await turn.answer()
+    news.seen_by(official, complaint)  # opened: no longer new (the card, drawn from the row read above, shows it once)
     await views.send_card(turn, official, complaint)
-    news.seen_by(official, complaint)  # the card showed the reporter's news: no longer new
 
 
 # --- action buttons ---------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ from bot.common import Turn
 from core import deadlines, status as st
 from core.timefmt import local_datetime
 from models import Complaint, Official, Opd, utcnow
-from services.complaints import desk
+from services.complaints import asking, desk
+from services.messaging.outbox import escape
 from services.messaging import notices
 
 MAP_URL = "https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map=17/{lat:.6f}/{lon:.6f}"
@@ -48,6 +49,10 @@ def card_text(complaint: Complaint, lang: str, tz: str, now: datetime) -> str:
             lines.append(i18n.t("ask.card.paused", lang))
     if complaint.reporter_news_at is not None:
         lines.append(i18n.t("ask.card.news", lang))
+    answered = asking.last_answer(complaint.id)
+    if answered is not None:  # the reporter's latest answer, threaded into the card
+        lines.append(i18n.t("ask.card.answer", lang, question=escape(answered[0][:200]),
+                            answer=escape(answered[1][:400])))
     lines += ["", f"<i>{notices.short_description(complaint)}</i>"]
     if complaint.latitude is not None and complaint.longitude is not None:
         url = MAP_URL.format(lat=complaint.latitude, lon=complaint.longitude)

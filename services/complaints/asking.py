@@ -64,6 +64,16 @@ def open_question(complaint_id: int) -> Question | None:
             .order_by(Question.id.desc()).first())
 
 
+def last_answer(complaint_id: int) -> tuple[str, str] | None:
+    """(question, answer text) of the complaint's latest answered question, or None."""
+    question = (Question.select().where((Question.complaint == complaint_id) & Question.answered_at.is_null(False))
+                .order_by(Question.answered_at.desc(), Question.id.desc()).first())
+    if question is None or question.answer_history is None:
+        return None
+    note = question.answer_history.note
+    return question.text, (note.split("\n", 1)[1] if "\n" in note else "")
+
+
 def may_ask(official: Official | None, complaint: Complaint) -> bool:
     return access.ASK in access.allowed_actions(official, complaint)
 
