@@ -96,6 +96,7 @@ def test_panel_asks_and_the_reporter_answers_with_text_a_photo_and_a_location(bo
     assert "menunggu jawaban" in client.get("/admin/complaint/").get_data(as_text=True).lower()
     question = Question.get(Question.complaint == complaint.id)
     assert question.closed_at is None and not question.pauses  # "jalan" does not pause by default
+    assert question.history.note_private and question.history.visible_to_reporter  # to the reporter, not the public
     run_worker()
     asked = question_message(siti, complaint.tracking_code)
     assert "Lubangnya di sisi kiri" in text_of(asked) and "PUTR" in text_of(asked)

@@ -78,8 +78,7 @@ async def on_input(turn: Turn) -> None:
 
 async def on_reply(turn: Turn) -> bool:
     """A message replying to a question's message: the answer to that question (True when it was)."""
-    replied = turn.message.reply_to_message
-    question_id = asking.question_of_message(turn.chat_id, replied.message_id if replied else None)
+    question_id = replied_question(turn.message.reply_to_message)
     if question_id is None:
         return False
     question = Question.get_or_none(Question.id == question_id)
@@ -87,6 +86,18 @@ async def on_reply(turn: Turn) -> bool:
            "resume": turn.draft.step if turn.draft.step != drafts.IDLE else None, "reply": True}
     await _answer(turn, job)
     return True
+
+
+def replied_question(replied) -> int | None:
+    """The question a replied-to bot message asked: Telegram gives the message back with its
+    buttons, and the question's carries "aq:<question>" (no lookup in the outbox needed)."""
+    markup = getattr(replied, "reply_markup", None) if replied is not None else None
+    for row in (markup.inline_keyboard if markup is not None else ()):
+        for key in row:
+            data = key.callback_data or ""
+            if data.startswith("aq:"):
+                return rules.parse_id(data[3:])
+    return None
 
 
 async def _answer(turn: Turn, job: dict) -> None:

@@ -16,7 +16,7 @@ reporter adds information), until an official of the office opens the complaint 
   here: `AskError("no_telegram")`; the panel shows the contact instead.
 
 Messages: the question to the reporter (a button "aq:<question>" to answer; a reply to the
-message answers too), and the answer to the office's chats and linked officials (and the
+message answers too, bot.followup.answers), and the answer to the office's chats and linked officials (and the
 official who asked, when linked and not among them).
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ from datetime import datetime
 
 import i18n
 from core import status as st
-from models import (Complaint, Official, OutboundMessage, Photo, Question, Reporter,
+from models import (Complaint, Official, Photo, Question, Reporter,
                     StatusChange, utcnow)
 from services import access, media, runtime
 from services.complaints import news, pause
@@ -108,6 +108,9 @@ def ask(complaint_id: int, official: Official, text: str, now: datetime | None =
             raise AskError("already_asking", complaint)
         history = add_note(complaint.id, _note("ask.note.question", text=text), actor=official,
                            visible_to_reporter=True)
+        # A question to the reporter is a private exchange: shown to them, never on public pages
+        # (services.publicity; the answer, the reporter's own words, is never public either).
+        StatusChange.update(note_private=True).where(StatusChange.id == history.id).execute()
         pauses = bool(complaint.category_id and complaint.category.pause_when_asking)
         question = Question.create(complaint=complaint, asked_by=official, text=text, history=history,
                                    pauses=pauses, asked_at=now)
@@ -176,18 +179,6 @@ def question_for(question_id: int | None, reporter: Reporter | None) -> Question
     if question.closed_at is not None:
         raise AskError("closed", complaint)
     return question
-
-
-def question_of_message(chat_id: int, telegram_message_id: int | None) -> int | None:
-    """The question a Telegram message of the bot asked (a reply to it is an answer)."""
-    if not telegram_message_id:
-        return None
-    row = (OutboundMessage.select(OutboundMessage.dedupe_key)
-           .where((OutboundMessage.chat_id == chat_id) & (OutboundMessage.telegram_message_id == telegram_message_id)
-                  & (OutboundMessage.kind == QUESTION_KIND)).first())
-    if row is None or not (row.dedupe_key or "").startswith("question:"):
-        return None
-    return int(row.dedupe_key.split(":", 1)[1])
 
 
 def answer(question_id: int, reporter: Reporter | None, text: str = "", *,
