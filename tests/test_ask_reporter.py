@@ -170,7 +170,13 @@ def test_an_answered_question_cannot_be_answered_again_and_a_withdrawn_one_says_
     assert refused.value.code == "already_asking"
     run_worker()
     asked = question_message(siti, complaint.tracking_code)
-    asking.withdraw(complaint.id, staff)
+    client = panel_client(staff)  # the office takes it back from the complaint's page
+    page = client.get(page_url(complaint)).get_data(as_text=True)
+    assert "Tarik pertanyaan" in page and 'name="ask-note"' not in page  # one open question at a time
+    token = re.search(r'name="withdraw-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    done = client.post(f"/admin/complaint/withdraw-question/?id={complaint.id}",
+                       data={"withdraw-csrf_token": token}, follow_redirects=True).get_data(as_text=True)
+    assert "Pertanyaan ditarik" in done and "Menunggu jawaban pelapor" not in done
     before = len(botapi.callback_answers)
     siti.press(f"aq:{question.id}", message=asked)
     answers = wait_until(lambda: botapi.callback_answers[before:] or None)
@@ -259,6 +265,12 @@ def test_a_pause_ends_at_withdrawal_at_a_status_change_and_at_the_cap(seeded, re
     assert fresh.deadline_paused_since is None
     assert fresh.response_due_at == t0 + timedelta(hours=1 + cap)
     assert fresh.resolution_due_at == resolution_due + timedelta(hours=cap)
+
+    # An English-speaking reporter is asked in English.
+    english = make_complaint(reporter=make_reporter(language="en"))
+    asking.ask(english.id, staff, "Is the hole still there?", now=t0)
+    text = OutboundMessage.get(OutboundMessage.complaint == english.id, OutboundMessage.kind == "question").text
+    assert "asks about complaint" in text and "Is the hole still there?" in text and "bertanya" not in text
 
     # A finished complaint closes its question.
     finished = make_complaint()
