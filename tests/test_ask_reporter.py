@@ -13,11 +13,11 @@ import pytest
 
 import models
 from core import status as st, tracking
-from models import Category, Complaint, Official, OutboundMessage, Photo, Question, StatusChange, utcnow
+from models import Category, Complaint, OutboundMessage, Photo, Question, StatusChange, utcnow
 from sandbox.botapi import sample_jpeg
 from sandbox.botapi.state import public_view
 from services import runtime
-from services.complaints import asking, pause
+from services.complaints import asking
 from services.complaints.status_door import Change, change_status
 from services.feedback import closing
 from tests.botdriver import Person, buttons_of, text_of
