@@ -135,6 +135,7 @@ class Config:
     AUTO_CLOSE_DAYS: int = 7                 # resolved, unconfirmed -> closed
     REOPEN_WINDOW_DAYS: int = 14             # after closing, the reporter may still reopen
     REOPEN_LIMIT: int = 2                    # past this, a reopened complaint goes to the main admin
+    ASK_PAUSE_MAX_HOURS: int = 72            # a question to the reporter pauses a deadline this long at most
     LEADERSHIP_CHAT_ID: str = ""             # Telegram chat of leadership (escalations, reports)
     REPORT_WEEKDAY: int = 0                  # 0 = Monday
     REPORT_HOUR: int = 7                     # local hour from which the weekly report is sent
@@ -216,7 +217,7 @@ class Config:
         if self.DESCRIPTION_MIN >= self.DESCRIPTION_MAX:
             raise ConfigError("DESCRIPTION_MIN must be smaller than DESCRIPTION_MAX")
         for name in ("RESPONSE_HOURS", "RESOLUTION_HOURS", "SEND_GLOBAL_PER_SECOND", "SEND_GLOBAL_BURST",
-                     "MAX_PHOTOS"):
+                     "MAX_PHOTOS", "ASK_PAUSE_MAX_HOURS"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1")
         for name in ("SEND_RETRY_SECONDS", "SEND_RETRY_MAX_DELAY_SECONDS"):

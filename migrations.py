@@ -101,6 +101,13 @@ def _report_recipients(migrator) -> list:
 def _complaint_handler_priority(migrator) -> list:
     """An office head gives a complaint to one of its officials, with a priority."""
     return add_missing_columns(migrator, models.Complaint, ("handler", "priority"))
+def _asking_the_reporter(migrator) -> list:
+    """Questions to the reporter (issue 17): the Question table, the category's pause setting,
+    the complaint's "new from the reporter" flag and its waiting/paused stamps."""
+    return (add_missing_columns(migrator, models.Category, ("pause_when_asking",))
+            + add_missing_columns(migrator, models.Complaint,
+                                  ("reporter_news_at", "waiting_reporter_since", "deadline_paused_since"))
+            + [_Run(lambda: models.Question.create_table(safe=True))])
 
 
 # Each step: (version it produces, description, function(migrator) -> list of operations).
@@ -113,6 +120,7 @@ STEPS: list[tuple[int, str, callable]] = [
     (7, "categories: deadline unit (hours, days or working days)", _category_deadline_unit),
     (8, "report recipients: Telegram chats the main admin adds to the weekly report", _report_recipients),
     (9, "complaints: named handler and priority", _complaint_handler_priority),
+    (10, "asking the reporter: questions, the category's pause, the reporter's news flag", _asking_the_reporter),
 ]
 
 LATEST_VERSION = 1 + len(STEPS)

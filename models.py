@@ -133,6 +133,8 @@ class Category(BaseModel):
     deadline_unit = CharField(max_length=10, default="hours")
     sort_order = IntegerField(default=0)
     active = BooleanField(default=True)
+    # Asking the reporter a question stops the office's clock until the answer (issue 17).
+    pause_when_asking = BooleanField(default=False)
 
     def __str__(self):
         return self.name_id
@@ -292,6 +294,12 @@ class Complaint(BaseModel):
     # when it leaves the office), and its priority (core.priority: 0 normal, 1 high, 2 urgent).
     handler = ForeignKeyField(Official, null=True, backref="handling", on_delete="SET NULL")
     priority = IntegerField(default=0)
+    # Asking the reporter (services.complaints.asking): when the reporter last sent something
+    # new the office has not looked at yet (an answer, added information); when the open
+    # question was asked; since when the deadline is paused for it (categories that pause).
+    reporter_news_at = DateTimeField(null=True)
+    waiting_reporter_since = DateTimeField(null=True)
+    deadline_paused_since = DateTimeField(null=True)
 
     class Meta:
         indexes = (
@@ -378,6 +386,25 @@ class StatusChange(BaseModel):
 
     class Meta:
         indexes = ((("complaint", "created_at"), False),)
+
+
+class Question(BaseModel):
+    """A question an official asked the reporter about a complaint, and its answer."""
+
+    complaint = ForeignKeyField(Complaint, backref="questions", on_delete="CASCADE")
+    asked_by = ForeignKeyField(Official, null=True, on_delete="SET NULL")
+    text = TextField()
+    history = ForeignKeyField(StatusChange, null=True, on_delete="SET NULL")          # the question's row
+    answer_history = ForeignKeyField(StatusChange, null=True, on_delete="SET NULL")   # the answer's row
+    pauses = BooleanField(default=False)   # the category paused the deadline when it was asked
+    asked_at = DateTimeField(default=utcnow)
+    answered_at = DateTimeField(null=True)
+    closed_at = DateTimeField(null=True)    # answered, withdrawn, or the complaint finished
+    close_reason = CharField(max_length=16, default="")  # answered | withdrawn | finished
+    paused_seconds = IntegerField(default=0)  # how much the deadlines were moved for it
+
+    class Meta:
+        indexes = ((("complaint", "closed_at"), False),)
 
 
 class Photo(BaseModel):
@@ -515,7 +542,7 @@ class SchemaVersion(BaseModel):
 ALL_MODELS = [
     Kabupaten, Kecamatan, Desa, Opd, Category, Official, PanelSession, HeldUpdate, LinkCode, Reporter, Complaint,
     StatusChange, Photo, OutboundMessage, Draft, ResponseTemplate, Holiday, ReminderMark,
-    PeriodicReport, SchemaVersion, ReportRecipient,
+    PeriodicReport, SchemaVersion, ReportRecipient, Question,
 ]
 
 

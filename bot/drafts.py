@@ -35,7 +35,11 @@ FILING_STEPS = (CATEGORY, DESCRIPTION, PHOTOS, LOCATION, ADDRESS, PRIVACY, SUMMA
 # Village officials acting on a complaint from the chat (bot.village.notes); not filing.
 VILLAGE_NOTE = "village_note"
 VILLAGE_PHOTO = "village_photo"
-INPUT_STEPS = (VILLAGE_NOTE, VILLAGE_PHOTO)
+# Asking the reporter and choosing the OPD beyond the village's authority (bot.village.asking).
+VILLAGE_ASK = "village_ask"
+VILLAGE_FORWARD = "village_forward"
+VILLAGE_CONFIRM = "village_confirm"
+INPUT_STEPS = (VILLAGE_NOTE, VILLAGE_PHOTO, VILLAGE_ASK, VILLAGE_FORWARD, VILLAGE_CONFIRM)
 # The reporter closing the loop (bot.feedback): a comment after the rating, why it is not
 # fixed and a photo of it, more information on an open complaint. Not filing.
 FB_COMMENT = "fb_comment"
@@ -43,6 +47,9 @@ FB_REASON = "fb_reason"
 FB_PHOTO = "fb_photo"
 FB_INFO = "fb_info"
 FEEDBACK_STEPS = (FB_COMMENT, FB_REASON, FB_PHOTO, FB_INFO)
+# The reporter answering an official's question (bot.followup.answers). Not filing.
+ASK_ANSWER = "ask_answer"
+ANSWER_STEPS = (ASK_ANSWER,)
 TOKEN_PREFIX = 8  # characters of the token carried by the confirm button
 
 

@@ -8,10 +8,19 @@ from telegram import Message
 from bot import drafts, rules
 from bot.feedback import handlers as feedback, steps as feedback_steps
 from bot.filing import handlers as filing, location, media as photos, prompts, start
-from bot.followup import claim, contacts, handlers as followup
-from bot.village import filing as village_filing, handlers as village, notes as village_notes
+from bot.followup import answers, claim, contacts, handlers as followup
+from bot.village import asking as village_asking, filing as village_filing, handlers as village, notes as village_notes
 from bot.common import Turn
 from services import linking
+
+
+async def cancel_command(turn: Turn) -> None:
+    """/batal: drops a pending answer to a question; else feedback.cancel_command's chain."""
+    if turn.draft.step == drafts.ASK_ANSWER:
+        await answers.on_cancel(turn)
+        return
+    await feedback.cancel_command(turn)
+
 
 # Commands in Indonesian and English (Telegram commands are latin lower case).
 COMMANDS = {
@@ -20,7 +29,7 @@ COMMANDS = {
     "aduanku": followup.show_mine, "mine": followup.show_mine,
     "kontak": contacts.show_contacts, "contacts": contacts.show_contacts,
     "bantuan": start.show_help, "help": start.show_help,
-    "batal": feedback.cancel_command, "cancel": feedback.cancel_command,  # else village_notes, else filing
+    "batal": cancel_command, "cancel": cancel_command,  # an answer, else feedback, village_notes, filing
     "bahasa": start.ask_language, "language": start.ask_language,
     "desa": village.show_list, "village": village.show_list,
 }
@@ -62,6 +71,11 @@ CALLBACKS = {
     "vr": (village_filing.on_choice, drafts.OPD_CHOICE),
     "fb": (feedback.on_answer, None), "ro": (feedback.on_reopen, None), "rt": (feedback.on_rating, None),
     "ai": (feedback.on_add_info, None), "fx": (feedback.on_step_button, None),
+    # Asking the reporter (issue 17): the reporter's answer, a village head's question and
+    # choice of OPD beyond the village's authority.
+    "aq": (answers.on_answer_button, None), "ax": (answers.on_cancel, drafts.ASK_ANSWER),
+    "vq": (village_asking.on_ask, None), "vf": (village_asking.on_opd, drafts.VILLAGE_FORWARD),
+    "vg": (village_asking.on_opd_page, drafts.VILLAGE_FORWARD), "vc": (village_notes.on_confirm, drafts.VILLAGE_CONFIRM),
 }
 
 
@@ -72,6 +86,8 @@ prompts.register({
     drafts.VILLAGE_NOTE: village_notes.note_expected, drafts.VILLAGE_PHOTO: village_notes.photo_expected,
     drafts.FB_COMMENT: feedback_steps.comment_expected, drafts.FB_REASON: feedback_steps.reason_expected,
     drafts.FB_PHOTO: feedback_steps.photo_expected, drafts.FB_INFO: feedback_steps.info_expected,
+    drafts.ASK_ANSWER: answers.expected, drafts.VILLAGE_ASK: village_asking.ask_question,
+    drafts.VILLAGE_FORWARD: village_asking.opds_expected, drafts.VILLAGE_CONFIRM: village_asking.confirm_expected,
 })
 
 
@@ -128,6 +144,8 @@ ROUTES = {
 }
 ROUTES.update({(step, kind): feedback_steps.on_input for step in drafts.FEEDBACK_STEPS
                for kind in ("text", "photo", "image")})
+ROUTES.update({(drafts.ASK_ANSWER, kind): answers.on_input for kind in ("text", "photo", "image", "location")})
+ROUTES[(drafts.VILLAGE_ASK, "text")] = village_asking.on_question
 CONTENT_ANSWERS = {"sticker": "bot.content.sticker", "voice": "bot.content.voice", "video": "bot.content.video",
                    "document": "bot.content.document", "other": "bot.content.other"}
 
@@ -150,7 +168,12 @@ async def on_message(turn: Turn) -> None:
     if code:  # a tracking code works at every step and leaves the draft as it is
         await followup.show_code(turn, code)
         return
-    asking = drafts.INPUT_STEPS + drafts.FEEDBACK_STEPS
+    if kind in ("photo", "image") and await answers.album_photo(turn):
+        return  # one more photo of an album that answered a question
+    if message.reply_to_message is not None and kind in ("text", "photo", "image", "location") \
+            and await answers.on_reply(turn):
+        return  # a reply to a question's message is its answer
+    asking = drafts.INPUT_STEPS + drafts.FEEDBACK_STEPS + drafts.ANSWER_STEPS
     step = turn.draft.step if drafts.is_filing(turn.draft) or turn.draft.step in asking else drafts.IDLE
     handler = ROUTES.get((step, kind))
     if handler is not None:

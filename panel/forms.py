@@ -46,9 +46,18 @@ class NoteForm(PanelForm):
     note = _note("panel.form.internal_note", required=True)
 
 
+class AskForm(PanelForm):
+    note = TextAreaField(LazyText("panel.form.question"), validators=[DataRequired(), Length(max=1000)],
+                         filters=[_strip])
+
+
+class WithdrawForm(PanelForm):
+    """Taking the open question back: nothing but the CSRF token."""
+
+
 FORMS = {
     access.ACCEPT: AcceptForm, access.RESOLVE: ResolveForm, access.REJECT: RejectForm,
-    access.FORWARD: ForwardForm, access.NOTE: NoteForm,
+    access.FORWARD: ForwardForm, access.NOTE: NoteForm, access.ASK: AskForm,
 }
 
 

@@ -29,8 +29,9 @@ from models import (
 
 # Actions a panel user can take on a complaint, and the statuses each one leads to.
 ACCEPT, RESOLVE, REJECT, FORWARD, NOTE = "accept", "resolve", "reject", "forward", "note"
+ASK = "ask"  # a question to the reporter (services.complaints.asking); no status change
 ACTION_STATUS = {ACCEPT: st.IN_PROGRESS, RESOLVE: st.RESOLVED, REJECT: st.REJECTED, FORWARD: st.FORWARDED}
-ACTIONS = (ACCEPT, RESOLVE, REJECT, FORWARD, NOTE)
+ACTIONS = (ACCEPT, RESOLVE, REJECT, FORWARD, NOTE, ASK)
 
 ACTING_ROLES = frozenset({ROLE_MAIN_ADMIN, *OPD_ROLES, *VILLAGE_ROLES})
 # Roles that keep their office's response templates (staff only use them).
@@ -136,6 +137,8 @@ def allowed_actions(official: Official | None, complaint: Complaint) -> list[str
     allowed = [a for a, to in ACTION_STATUS.items() if st.is_allowed(complaint.status, to)]
     if complaint.status == st.NEW and official.role != ROLE_MAIN_ADMIN:
         allowed = []  # unrouted complaints are the main admin's to route
+    if complaint.status in st.OPEN and (allowed or complaint.status != st.NEW):
+        allowed = allowed + [ASK]
     return allowed + [NOTE]
 
 
@@ -158,14 +161,24 @@ def is_reporters_act(entry) -> bool:
 ACTOR_KEYS = ("actor.system", "actor.reporter", "actor.reporter_anonymous")
 
 
-def history_actor(official: Official | Audience | None, complaint: Complaint, entry, lang: str = "id") -> str:
-    """Who made a history entry, as `official` may read it: the reporter's own acts on an
-    anonymous complaint say "Pelapor (anonim)" to everyone the reporter is hidden from.
-    The system's and the reporter's stored labels ("Sistem", "Pelapor") read in `lang`."""
-    if is_reporters_act(entry) and not shows_reporter(official, complaint):
-        return i18n.t("actor.reporter_anonymous", lang)
+def history_actor(official: Official | Audience | None, complaint: Complaint, entry, lang: str | None = None, *,
+                  reporter_viewing: bool = False) -> str:
+    """Who made a history entry, as the viewer may read it, in `lang` (the one rule for the
+    panel's history and both histories in the chat). The reporter's own acts (filing,
+    confirming, reopening, adding information, rating, answering a question) are the
+    reporter's, never the office's: "Anda"/"You" to the reporter themselves
+    (`reporter_viewing`), "Pelapor"/"Reporter" to the office, "Pelapor (anonim)" to everyone
+    the anonymity rule hides them from. Everybody else's entries keep their stored label."""
+    if is_reporters_act(entry):
+        if reporter_viewing:
+            return i18n.t("actor.you", lang)
+        if not shows_reporter(official, complaint):
+            return i18n.t("actor.reporter_anonymous", lang)
+        if entry.actor_official_id is not None and entry.actor_label:
+            return entry.actor_label  # a village official filing for the village
+        return i18n.t("actor.reporter", lang)
     label = entry.actor_label
-    for key in ACTOR_KEYS:
+    for key in ACTOR_KEYS:  # the system's stored label ("Sistem") reads in `lang`
         if label in (i18n.t(key, "id"), i18n.t(key, "en")):
             return i18n.t(key, lang)
     return label

@@ -124,8 +124,13 @@ def test_forward_to_another_opd_moves_the_complaint_out_of_sight(client):
     complaint = Complaint.get_by_id(complaint.id)
     assert complaint.status == st.FORWARDED and complaint.assigned_opd_id == dlh.id
     assert client.get(_page(complaint)).status_code == 404
-    message = OutboundMessage.get(OutboundMessage.complaint == complaint)
-    assert "DLH" in message.text and "Ini sampah, bukan jalan." in message.text
+    # One message to the reporter for the hop, written by the assignment that follows (issue 17).
+    assert not OutboundMessage.select().where(OutboundMessage.complaint == complaint).exists()
+    from services.complaints import assignment
+    assert assignment.assign(complaint.id) == "assigned"
+    message = OutboundMessage.get(OutboundMessage.complaint == complaint,
+                                  OutboundMessage.chat_id == complaint.reporter.chat_id)
+    assert "DLH" in message.text and "Ini sampah, bukan jalan." in message.text and "dialihkan" in message.text
 
 
 def test_forward_to_the_village(client):

@@ -121,7 +121,9 @@ def test_a_residents_village_complaint_reaches_the_head_who_handles_it_from_the_
     siti.wait(lambda m: code in text_of(m) and "sedang diproses" in text_of(m) and "Desa Sungai Putri" in text_of(m))
 
     notice = next(m for m in kades.messages() if m["message_id"] == notice["message_id"])
-    assert sorted(b.split(":")[2] for b in buttons_of(notice)) == ["fw", "rj", "rs"]  # the next steps, fresh
+    acts = [b for b in buttons_of(notice) if b.startswith("va:")]
+    assert sorted(b.split(":")[2] for b in acts) == ["fw", "rj", "rs"]  # the next steps, fresh
+    assert f"vq:{complaint.id}" in buttons_of(notice)  # and asking the reporter (issue 17)
     kades.press(action_button(notice, "rs"), message=notice, expect="catatan penyelesaian")
     kades.say("Oke", expect="terlalu singkat")
     kades.say("Jembatan sudah diganti papan ulin baru oleh warga dan pemdes.", expect="foto hasil")
@@ -144,8 +146,12 @@ def test_beyond_the_village_forwards_to_the_categorys_opd(bot, botapi, run_worke
     make_official(models.ROLE_OPD_STAFF, opd="DPMD")
     kades.say("/desa", expect=complaint.tracking_code)
     card = kades.press(f"vo:{complaint.id}", expect=lambda m: "va:" in str(buttons_of(m)))
-    kades.press(action_button(card, "fw"), message=card, expect="DPMD")
-    kades.say("Perlu anggaran kabupaten, di luar kemampuan dana desa.", expect="diteruskan ke")
+    choice = kades.press(action_button(card, "fw"), message=card, expect="Pilih OPD")
+    dpmd = opd("DPMD")
+    assert buttons_of(choice)[0] == f"vf:{dpmd.id}"  # the category's OPD first (issue 17: the head chooses)
+    kades.press_and_wait_edit(f"vf:{dpmd.id}", lambda m: "DPMD" in text_of(m) or "Pemberdayaan" in text_of(m))
+    kades.say("Perlu anggaran kabupaten, di luar kemampuan dana desa.", expect="Teruskan aduan")
+    kades.press("vc:ok", expect="diteruskan ke")
     complaint = reload(complaint)
     assert complaint.status == st.FORWARDED and complaint.assigned_opd.code == "DPMD"
     assert complaint.assigned_desa is None

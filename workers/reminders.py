@@ -33,6 +33,7 @@ import i18n
 from core import deadlines, status as st
 from models import DEADLINE_WORKDAYS, Category, Complaint, ReminderMark, StatusChange, utcnow
 from services import runtime
+from services.complaints import pause
 from services.complaints.status_door import add_note
 from services.tx import locked, transaction
 from services.messaging import notices
@@ -73,6 +74,7 @@ def sweep_deadlines(now: datetime | None = None, batch: int = BATCH,
     After `budget` seconds (BUDGET_SECONDS) it stops and leaves the rest to the next run."""
     now = now or utcnow()
     stop_at = time.monotonic() + (BUDGET_SECONDS if budget is None else budget)
+    pause.end_expired(now)  # a question unanswered past ASK_PAUSE_MAX_HOURS: the clock runs again
     done = {"reminders": 0, "escalations": 0}
     book = notices.RecipientBook()  # one sweep: who hears about which office, read once
     for phase in PHASES:
@@ -127,7 +129,7 @@ def _candidates(phase: Phase, now: datetime, size: int = BATCH, after: tuple | N
     quiet = (ReminderMark.select(ReminderMark.id)
              .where(ReminderMark.complaint == Complaint.id, ReminderMark.phase == phase.name,
                     ReminderMark.due_at == due, ReminderMark.next_at > now))
-    query = query.where(~fn.EXISTS(quiet))
+    query = query.where(~fn.EXISTS(quiet), ~pause.paused_condition(now))  # waiting for the reporter's answer
     if after is not None:  # keyset paging: stable under concurrent sweeps, no OFFSET scans
         query = query.where((due > after[0]) | ((due == after[0]) & (Complaint.id > after[1])))
     return query.order_by(due, Complaint.id).limit(size)

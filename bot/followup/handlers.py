@@ -14,6 +14,7 @@ from bot.followup import claim
 from core import status as st, tracking
 from core.timefmt import local_datetime
 from models import Complaint, StatusChange, utcnow
+from services import access
 from services.complaints import claiming, filing as complaints
 from services.messaging.outbox import escape
 
@@ -120,12 +121,20 @@ def status_text(turn: Turn, complaint: Complaint, history: list[StatusChange]) -
     head += turn.t("bot.status.description", description=escape(rules.shorten(complaint.description,
                                                                               DESCRIPTION_PREVIEW)))
     head += "\n" + turn.t("bot.status.history")
-    rows = [_history_row(turn, row) for row in history]
+    is_reporter = complaint.reporter_id is not None and complaint.reporter.telegram_id == turn.user_id
+    viewer = None if is_reporter else complaints.official_for(turn.user_id)
+    rows = [_history_row(turn, complaint, row, viewer, is_reporter) for row in history]
     return rules.fit_blocks(head, rows, more=turn.t("bot.status.earlier"))
 
 
-def _history_row(turn: Turn, row: StatusChange) -> str:
-    office = f" · {escape(row.office_label)}" if row.office_label else ""
+def _history_row(turn: Turn, complaint: Complaint, row: StatusChange, viewer, is_reporter: bool) -> str:
+    """One entry: when, status, and who: the reporter's own acts are the reporter's ("Anda" to
+    them, "Pelapor" to an official: services.access.history_actor), others show the office."""
+    if access.is_reporters_act(row):
+        who = access.history_actor(viewer, complaint, row, turn.lang, reporter_viewing=is_reporter)
+        office = f" · {escape(who)}"
+    else:
+        office = f" · {escape(row.office_label)}" if row.office_label else ""
     text = turn.t("bot.status.history_row", when=local_datetime(row.created_at, turn.lang, turn.config.TIMEZONE),
                   status=st.label(row.to_status, turn.lang), office=office)
     if not row.visible_to_reporter:

@@ -16,7 +16,7 @@ from core import status as st
 from models import Complaint, Official, utcnow
 from services import linking
 from services.complaints import filing as complaints
-from services.complaints import desk
+from services.complaints import desk, news
 from services.messaging.outbox import escape
 
 
@@ -90,6 +90,7 @@ async def on_open(turn: Turn, value: str) -> None:
         await turn.answer(turn.t("village.button.not_allowed"))
         return
     await turn.answer()
+    news.seen_by(official, complaint)  # opened: no longer new (the card, drawn from the row read above, shows it once)
     await views.send_card(turn, official, complaint)
 
 

@@ -13,7 +13,7 @@ from telegram.error import TelegramError
 
 from bot import drafts, rules
 from bot.filing import handlers as filing, media as filing_media, prompts
-from bot.village import views
+from bot.village import asking as village_asking, views
 from bot.common import Turn
 from core import status as st
 from models import Complaint
@@ -34,11 +34,11 @@ def pending(turn: Turn) -> dict:
 
 
 async def begin(turn: Turn, complaint: Complaint, short: str, change_id: int) -> None:
-    """Remember the action and ask for its note."""
-    target = desk.forward_target(complaint) if short == "fw" else None
-    if short == "fw" and target is None:
-        await turn.say(turn.t("village.no_target"))
+    """Remember the action and ask for its note ("fw": the head chooses the OPD first)."""
+    if short == "fw":
+        await village_asking.begin_forward(turn, complaint, change_id)
         return
+    target = None
     # The pressed message loses its buttons now; a cancel or a refusal shows a fresh card.
     await turn.edit_markup(None)
     turn.save(drafts.VILLAGE_NOTE, village={
@@ -71,7 +71,18 @@ async def on_note(turn: Turn) -> None:
         turn.save(drafts.VILLAGE_PHOTO, village=job)
         await ask_photo(turn)
         return
+    if job["action"] == "fw":  # the chosen OPD and the note, confirmed before anything moves
+        turn.save(drafts.VILLAGE_CONFIRM, village=job)
+        await village_asking.ask_confirm(turn)
+        return
     await apply(turn, job)
+
+
+async def on_confirm(turn: Turn, value: str) -> None:
+    """"vc:ok": forward to the chosen OPD with the note."""
+    await turn.answer()
+    await turn.edit_markup(None)
+    await apply(turn, pending(turn))
 
 
 async def note_expected(turn: Turn) -> None:
@@ -148,7 +159,8 @@ async def apply(turn: Turn, job: dict, photo: media.SavedPhoto | None = None) ->
     try:
         if official is None:
             raise desk.DeskError("not_allowed")
-        desk.act(official.id, job["complaint_id"], job["action"], job["change_id"], job["note"], photo)
+        desk.act(official.id, job["complaint_id"], job["action"], job["change_id"], job.get("note", ""), photo,
+                 to_opd_id=job.get("target_id"))
     except desk.DeskError as exc:
         await refused(turn, job, exc.code)
         return

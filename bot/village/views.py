@@ -5,6 +5,7 @@ their keyboards. Callback data (64 bytes at most):
     vo:<complaint>   open its card        vl:<page>   the village's list
     vx               cancel a pending note or photo    vp:skip   resolve without a photo
     vr:<opd id>|vr:admin   the OPD a village head's village-level complaint should go to
+    vq:<complaint>  ask the reporter    vf:<opd> vg:<page> vc:ok  beyond the village (bot.village.asking)
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from bot.common import Turn
 from core import deadlines, status as st
 from core.timefmt import local_datetime
 from models import Complaint, Official, Opd, utcnow
-from services.complaints import desk
+from services.complaints import asking, desk
+from services.messaging.outbox import escape
 from services.messaging import notices
 
 MAP_URL = "https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map=17/{lat:.6f}/{lon:.6f}"
@@ -41,6 +43,16 @@ def card_text(complaint: Complaint, lang: str, tz: str, now: datetime) -> str:
     lines.append(notices.reporter_line(complaint, lang))
     if complaint.status in st.OPEN:
         lines.append(deadline_line(complaint, lang, tz, now)[0])
+    if complaint.waiting_reporter_since is not None:
+        lines.append(i18n.t("ask.card.waiting", lang, since=local_datetime(complaint.waiting_reporter_since, lang, tz)))
+        if complaint.deadline_paused_since is not None:
+            lines.append(i18n.t("ask.card.paused", lang))
+    if complaint.reporter_news_at is not None:
+        lines.append(i18n.t("ask.card.news", lang))
+    answered = asking.last_answer(complaint.id)
+    if answered is not None:  # the reporter's latest answer, threaded into the card
+        lines.append(i18n.t("ask.card.answer", lang, question=escape(answered[0][:200]),
+                            answer=escape(answered[1][:400])))
     lines += ["", f"<i>{notices.short_description(complaint)}</i>"]
     if complaint.latitude is not None and complaint.longitude is not None:
         url = MAP_URL.format(lat=complaint.latitude, lon=complaint.longitude)
@@ -51,7 +63,10 @@ def card_text(complaint: Complaint, lang: str, tz: str, now: datetime) -> str:
 def card_markup(official: Official, complaint: Complaint, lang: str):
     """The actions this official may take now, stamped with the complaint's last change."""
     rows = desk.action_rows(complaint, desk.last_change_id(complaint.id), desk.labels(lang), official)
-    return keyboards.inline([[keyboards.button(text, data) for text, data in row] for row in rows]) if rows else None
+    buttons = [[keyboards.button(text, data) for text, data in row] for row in rows]
+    if complaint.status in st.OPEN and rows:  # asking the reporter (bot.village.asking)
+        buttons.append([keyboards.button(i18n.t("ask.kb.ask", lang), f"vq:{complaint.id}")])
+    return keyboards.inline(buttons) if buttons else None
 
 
 async def send_card(turn: Turn, official: Official, complaint: Complaint) -> None:

@@ -6,10 +6,10 @@ from flask_admin import expose
 
 from core.status import TransitionError
 from panel.auth import current_official
-from panel.forms import action_form
+from panel.forms import WithdrawForm, action_form
 from panel.language import tr
 from services import access
-from services.complaints import desk
+from services.complaints import asking, desk
 
 
 KEPT_NOTE = "kept_note"  # an action's note, shown again in its form after a failure that was not the user's
@@ -31,7 +31,8 @@ class ComplaintActions:
         kept = session.pop(KEPT_NOTE, None)
         if kept and kept.get("complaint") == complaint.id and kept.get("action") in forms:
             forms[kept["action"]].note.data = kept.get("note", "")
-        return dict(actions=actions, forms=forms, templates=list(access.visible_templates(official)))
+        return dict(actions=actions, forms=forms, templates=list(access.visible_templates(official)),
+                    **_asking_context(complaint, official))
 
     @expose("/act/<action>/", methods=("POST",))
     def act_view(self, action):
@@ -45,7 +46,12 @@ class ComplaintActions:
             _flash_errors(form)
             return redirect(self.get_url(".details_view", id=complaint.id))
         try:
-            desk.perform(complaint, official, _request_from(action, form))
+            if action == access.ASK:
+                asking.ask(complaint.id, official, form.note.data or "")
+            else:
+                desk.perform(complaint, official, _request_from(action, form))
+        except asking.AskError as exc:
+            flash(tr(f"ask.error.{exc.code}"), "error")
         except desk.ActionError as exc:
             flash(tr(f"panel.error.{exc.code}"), "error")
             if exc.code == "photo_not_stored":  # the disk failed, not the official: keep what they wrote
@@ -57,6 +63,36 @@ class ComplaintActions:
             if access.visible_complaint(official, complaint.id) is None:
                 return redirect(self.get_url(".index_view"))  # forwarded out of this office
         return redirect(self.get_url(".details_view", id=complaint.id))
+
+
+    @expose("/withdraw-question/", methods=("POST",))
+    def withdraw_question_view(self):
+        """Take the open question to the reporter back (the deadline's pause ends)."""
+        complaint = self.get_one(request.args.get("id"))
+        official = current_official()
+        if not asking.may_ask(official, complaint):
+            abort(403)
+        if not WithdrawForm(prefix="withdraw").validate_on_submit():
+            flash(tr("panel.error.session"), "error")
+            return redirect(self.get_url(".details_view", id=complaint.id))
+        try:
+            asking.withdraw(complaint.id, official)
+        except asking.AskError as exc:
+            flash(tr(f"ask.error.{exc.code}"), "error")
+        else:
+            flash(tr("panel.done.withdraw"), "success")
+        return redirect(self.get_url(".details_view", id=complaint.id))
+
+
+def _asking_context(complaint, official) -> dict:
+    """The open question (and whether the deadline waits for it); for a reporter not on
+    Telegram, the channel and contact to use instead (the anonymity rule applies)."""
+    channel = complaint.channel if complaint.channel in (
+        "telegram", "phone", "whatsapp", "walk_in", "social", "open311") else "other"
+    return dict(open_question=asking.open_question(complaint.id), withdraw_form=WithdrawForm(prefix="withdraw"),
+                reporter_on_telegram=complaint.reporter_id is not None,
+                reporter_channel=tr(f"ask.channel.{channel}"),
+                reporter_contact=asking.reporter_contact(complaint, official))
 
 
 def _request_from(action: str, form) -> desk.Request:

@@ -27,7 +27,7 @@ from panel.views.base import PanelModelView
 from panel.views.complaint_actions import ComplaintActions
 from panel.views.handling import HandlingActions
 from services import access, regions
-from services.complaints import handling
+from services.complaints import handling, news
 
 STAFF_ROLES = frozenset({*OPD_ROLES, *VILLAGE_ROLES})
 
@@ -49,6 +49,12 @@ def _code_cell(view, context, model, name):
     if model.escalation_level:
         marks.append(Markup('<span class="badge badge-danger" title="{}">⚠ {}</span>').format(
             tr("panel.escalated"), model.escalation_level))
+    if model.reporter_news_at is not None:
+        marks.append(Markup('<span class="badge badge-primary reporter-news">🆕 {}</span>').format(
+            tr("panel.badge.news")))
+    if model.waiting_reporter_since is not None:
+        marks.append(Markup('<span class="badge badge-info waiting-reporter">⏳ {}</span>').format(
+            tr("panel.badge.waiting")))
     return Markup('<a href="{}" class="code-link">{}</a> {}').format(url, model.tracking_code, Markup(" ").join(marks))
 
 
@@ -379,7 +385,11 @@ class ComplaintView(HandlingActions, ComplaintActions, PanelModelView):
     def details_view(self):
         """The complaint page: text, photos, map, reporter, history, messages, actions."""
         complaint = self.get_one(request.args.get("id"))
-        return self.render(self.details_template, **self.page_context(complaint))
+        context = self.page_context(complaint)
+        # Shown once as new on this page; opened by the office, it is no longer new.
+        context["reporter_news"] = complaint.reporter_news_at is not None
+        news.seen_by(current_official(), complaint)
+        return self.render(self.details_template, **context)
 
     def page_context(self, complaint: Complaint) -> dict:
         official = current_official()

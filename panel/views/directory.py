@@ -69,9 +69,9 @@ class CategoryView(DirectoryView):
     days, or hours (categories from before: Category.deadline_unit)."""
 
     column_list = ("code", "name_id", "name_en", "group_id", "opd", "village_level", "response_hours",
-                   "resolution_hours", "active")
+                   "resolution_hours", "pause_when_asking", "active")
     column_labels = dict(_labels("code", "name_id", "name_en", "group_id", "group_en", "opd", "village_level",
-                                 "sort_order", "active", "deadline_unit"),
+                                 "sort_order", "active", "deadline_unit", "pause_when_asking"),
                          response_hours=LazyText("panel.col.response_deadline"),
                          resolution_hours=LazyText("panel.col.resolution_deadline"))
     column_searchable_list = ("code", "name_id", "name_en")
@@ -82,7 +82,7 @@ class CategoryView(DirectoryView):
         "deadline_unit": lambda v, c, m, n: tr(f"panel.unit.{m.deadline_unit}"),
     }
     form_columns = ("code", "name_id", "name_en", "group_id", "group_en", "opd", "village_level",
-                    "deadline_unit", "sort_order", "active")
+                    "deadline_unit", "pause_when_asking", "sort_order", "active")
     form_extra_fields = {
         "response_deadline": IntegerField(LazyText("panel.col.response_deadline"),
                                           validators=[InputRequired(), NumberRange(min=1, max=366 * 24)],
@@ -92,10 +92,11 @@ class CategoryView(DirectoryView):
                                             default=14, description=LazyText("panel.help.deadline_number")),
     }
     form_rules = ("code", "name_id", "name_en", "group_id", "group_en", "opd", "village_level", "deadline_unit",
-                  "response_deadline", "resolution_deadline", "sort_order", "active")
+                  "response_deadline", "resolution_deadline", "pause_when_asking", "sort_order", "active")
     form_choices = {"deadline_unit": [(unit, LazyText(f"panel.unit.choice.{unit}"))
                                       for unit in (DEADLINE_WORKDAYS, DEADLINE_DAYS, DEADLINE_HOURS)]}
-    form_args = {"deadline_unit": {"default": DEADLINE_WORKDAYS}}
+    form_args = {"deadline_unit": {"default": DEADLINE_WORKDAYS},
+                 "pause_when_asking": {"description": LazyText("panel.help.pause_when_asking")}}
 
     def on_form_prefill(self, form, id):
         """The stored hours shown in the category's unit (2 working days, not 48)."""

@@ -145,8 +145,11 @@ def _apply(complaint: Complaint, now: datetime, forwarded: bool) -> None:
     def office_notices(updated: Complaint, history) -> None:
         notices.write_office_notices(updated, history, forward_note)
 
+    # After a disposisi the reporter hears of the hop once, here: where it went, the note,
+    # and that the new office's deadline counts from now (the door says nothing at "forwarded").
     change_status(complaint.id, Change(st.ASSIGNED, response_due_at=response_due, resolution_due_at=resolution_due,
-                                       also=office_notices), now=now)
+                                       also=office_notices, reporter_key="moved" if forwarded else "",
+                                       reporter_note=forward_note or ""), now=now)
 
 
 def _forward_note(complaint: Complaint) -> str:

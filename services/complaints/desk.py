@@ -27,7 +27,7 @@ import i18n
 from core import status as st
 from models import VILLAGE_ROLES, Complaint, Desa, Official, Opd, Photo, StatusChange
 from services import access, media, runtime
-from services.complaints import offices
+from services.complaints import news, offices
 from services.complaints.status_door import Change, add_note, change_status
 from services.paging import Page, page_of
 from services.tx import locked, transaction
@@ -129,8 +129,9 @@ class ActionError(ValueError):
 def perform(complaint: Complaint, official: Official, req: Request):
     """Carry out `req` on `complaint` for `official` (who must be allowed to); raises
     ActionError, or core.status.TransitionError when the status moved meanwhile."""
-    if req.action not in access.allowed_actions(official, complaint):
-        raise ActionError("not_allowed")
+    if req.action not in access.allowed_actions(official, complaint) or req.action == access.ASK:
+        raise ActionError("not_allowed")  # a question goes through services.complaints.asking
+    news.seen_by(official, complaint)  # acting on it: the reporter's news has been seen
     if req.action == access.NOTE:
         return add_note(complaint.id, req.note, actor=official, visible_to_reporter=False)
     change = Change(to_status=access.ACTION_STATUS[req.action], note=req.note, actor=official)
@@ -163,6 +164,14 @@ def parse_target(target: str) -> tuple[Opd | None, Desa | None]:
         if desa is not None:
             return None, desa
     raise ActionError("target_required")
+
+
+def forward_opds(complaint: Complaint) -> list[Opd]:
+    """The OPDs a village head may send a complaint beyond the village's authority to: every
+    active OPD, the category's first (the main admin's office with them, for "not sure")."""
+    opds = list(Opd.select().where(Opd.active == True).order_by(Opd.short_name, Opd.id))  # noqa: E712
+    first = complaint.category.opd_id if complaint.category_id else None
+    return sorted(opds, key=lambda o: (o.id != first, o.is_main_admin, (o.short_name or o.name).lower()))
 
 
 def forward_choices(complaint: Complaint) -> list[tuple[str, str]]:
@@ -217,8 +226,9 @@ def _free_space(path: str) -> str:
 
 # --- acting from the village desk ----------------------------------------------------------------
 def act(official_id: int, complaint_id: int, short: str, expected_change: int, note: str = "",
-        photo: media.SavedPhoto | None = None) -> StatusChange:
-    """Apply one action if the official may and the complaint has not moved on; raises DeskError."""
+        photo: media.SavedPhoto | None = None, to_opd_id: int | None = None) -> StatusChange:
+    """Apply one action if the official may and the complaint has not moved on; raises DeskError.
+    "fw" goes to `to_opd_id` (an active OPD the head chose), else to `forward_target`."""
     try:
         with transaction():
             official = Official.get_or_none(Official.id == official_id)
@@ -229,9 +239,10 @@ def act(official_id: int, complaint_id: int, short: str, expected_change: int, n
                 raise DeskError("stale")
             change = Change(access.ACTION_STATUS[ACTIONS[short]], note=note, actor=official)
             if short == "fw":
-                change.to_opd = forward_target(complaint)
+                change.to_opd = offices.active_opd(to_opd_id) if to_opd_id else forward_target(complaint)
                 if change.to_opd is None:
                     raise DeskError("no_target")
+            news.seen_by(official, complaint)
             if photo is not None:
                 change.photo_ids = [_result_photo(complaint, photo).id]
             return change_status(complaint.id, change)

@@ -14,8 +14,9 @@ from typing import Callable
 import i18n
 from core import status as st
 from core.timefmt import local_datetime
-from models import Complaint, Official, Opd, Photo, Reporter, StatusChange, utcnow
+from models import Complaint, Official, Opd, Photo, Question, Reporter, StatusChange, utcnow
 from services import runtime
+from services.complaints import pause
 from services.messaging import enqueue, outbox
 from services.tx import after_commit, locked, transaction
 
@@ -38,6 +39,10 @@ class Change:
     # Extra rows written in the same transaction (office notices...): fn(complaint, history).
     also: Callable | None = None
     notify_reporter: bool = True
+    # The reporter's message said otherwise than for the status: the catalogue key's last part
+    # ("reporter.change.<key>") and the note it carries (the assignment after a disposisi).
+    reporter_key: str = ""
+    reporter_note: str = ""
 
 
 def change_status(complaint_id: int, change: Change, now: datetime | None = None) -> StatusChange:
@@ -102,6 +107,8 @@ def _apply(complaint: Complaint, change: Change, now: datetime) -> StatusChange:
     before = complaint.status
     complaint.status = change.to_status
     complaint.updated_at = now
+    if before != change.to_status:
+        _end_waiting(complaint, now)
     _stamp(complaint, change, now)
     complaint.save()
     return StatusChange.create(
@@ -141,6 +148,16 @@ def _stamp(complaint: Complaint, change: Change, now: datetime) -> None:
         complaint.escalation_level = 0
 
 
+def _end_waiting(complaint: Complaint, now: datetime) -> None:
+    """A status change ends a paused deadline (services.complaints.pause); a finished
+    complaint's open question to the reporter is closed."""
+    pause.end(complaint, now)
+    if complaint.status not in st.OPEN and complaint.waiting_reporter_since is not None:
+        complaint.waiting_reporter_since = None
+        (Question.update(closed_at=now, close_reason="finished")
+         .where((Question.complaint == complaint.id) & Question.closed_at.is_null()).execute())
+
+
 def _actor_label(actor: Official | None, reporter_actor: Reporter | None, given: str) -> str:
     if given:
         return given
@@ -152,15 +169,17 @@ def _actor_label(actor: Official | None, reporter_actor: Reporter | None, given:
     return i18n.t("actor.system")
 
 
-def reporter_text(complaint: Complaint, history: StatusChange, lang: str) -> str:
-    """The reporter's message for a status change, with the office's note (HTML)."""
+def reporter_text(complaint: Complaint, history: StatusChange, lang: str, key: str = "", note: str = "") -> str:
+    """The reporter's message for a status change, with the office's note (HTML); `key` and
+    `note` say it otherwise (Change.reporter_key / reporter_note)."""
     office = complaint.office_name or i18n.t("office.unknown", lang)
     due = format_due(complaint.response_due_at, lang)
-    text = i18n.t(f"reporter.change.{history.to_status}", lang,
+    text = i18n.t(f"reporter.change.{key or history.to_status}", lang,
                   code=complaint.tracking_code, office=outbox.escape(office), due=due)
-    if history.note:
+    note = note or history.note
+    if note:
         key = "reporter.change.reason" if history.to_status == st.REJECTED else "reporter.change.note"
-        text += i18n.t(key, lang, note=outbox.escape(history.note))
+        text += i18n.t(key, lang, note=outbox.escape(note))
     return text + i18n.t("reporter.change.footer", lang, code=complaint.tracking_code)
 
 
@@ -180,9 +199,14 @@ def _message_reporter(complaint: Complaint, history: StatusChange, change: Chang
     reporter = complaint.reporter
     if reporter is None or change.reporter_actor is not None:
         return  # nobody to tell, or the reporter did it themselves
+    if history.to_status == st.FORWARDED:
+        # A disposisi is one hop for the reporter: the assignment that follows it tells them
+        # once where it went, with the note and the new office's deadline (reporter_key "moved").
+        return
     lang = reporter.language
-    builder = REPORTER_MESSAGE_BUILDERS.get(history.to_status)
-    text, markup = builder(complaint, history, lang) if builder else (reporter_text(complaint, history, lang), None)
+    builder = None if change.reporter_key else REPORTER_MESSAGE_BUILDERS.get(history.to_status)
+    text, markup = builder(complaint, history, lang) if builder else (
+        reporter_text(complaint, history, lang, change.reporter_key, change.reporter_note), None)
     photo = history.photos.first() if history.to_status == st.RESOLVED else None
     outbox.add_message(
         reporter.chat_id, text, kind="status", complaint=complaint, recipient_label=i18n.t("actor.reporter"),

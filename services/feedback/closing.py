@@ -32,7 +32,7 @@ from models import Complaint, Opd, Photo, Reporter, StatusChange, utcnow
 from services import media, runtime
 from services.feedback import notices as feedback_notices
 from services.feedback.messages import resolution_id
-from services.complaints import offices
+from services.complaints import news, offices
 from services.complaints.status_door import Change, add_note, change_status
 from services.tx import locked, transaction
 from services.complaints.assignment import due_dates  # the assignment's deadline rule (category hours, calendar)
@@ -225,6 +225,7 @@ def add_info(complaint_id: int, reporter: Reporter | None, text: str, photo_ids:
             complaint = check(_locked(complaint_id), reporter, INFO, now=now)
             ids = photo_ids + _photo_ids(photos, "followup")
             history = add_note(complaint.id, text, reporter_actor=reporter, visible_to_reporter=True, photo_ids=ids)
+            news.mark(complaint.id, now)  # flagged to the office, like an answer to its question
             feedback_notices.write_info_added(complaint, history)
             return history
     except FeedbackError:

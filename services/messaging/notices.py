@@ -215,6 +215,8 @@ def notice_text(complaint: Complaint, lang: str, forward_note: str | None = None
     if forward_note:
         lines += [i18n.t("worker.notice.forward_note", lang, note=outbox.escape(forward_note[:500])), ""]
     lines.append(i18n.t("worker.notice.respond_by", lang, due=format_due(complaint.response_due_at, lang)))
+    if forward_note is not None:
+        lines.append(i18n.t("ask.notice.deadline_reset", lang))
     lines.append(i18n.t("worker.notice.link", lang, link=panel_link(complaint.id)))
     return "\n".join(lines)
 
