@@ -227,11 +227,15 @@ def choose_category(person: Person, code: str, lang: str = "id", expect=None) ->
 def file_complaint(person: Person, *, category: str = "jalan",
                    description: str = "Jalan berlubang besar di depan SD, bahaya untuk pengendara motor.",
                    photos: tuple[bytes, ...] = (), location: tuple[float, float] | None = None,
-                   address: str | None = None, lang: str = "id") -> str:
-    """File a complaint through the bot as a person would; returns its tracking code."""
+                   address: str | None = None, lang: str = "id", from_menu: bool = False) -> str:
+    """File a complaint through the bot as a person would; returns its tracking code.
+    `from_menu`: start with the main menu's "file" button (after /start) instead of /lapor."""
     from core import tracking
 
-    person.say("/lapor", expect=lambda m: "1/5" in text_of(m))
+    if from_menu:
+        person.press("m:file", expect=lambda m: "1/5" in text_of(m))
+    else:
+        person.say("/lapor", expect=lambda m: "1/5" in text_of(m))
     choose_category(person, category, lang)
     person.say(description, expect=lambda m: "3/5" in text_of(m))
     for index, data in enumerate(photos, start=1):
