@@ -91,6 +91,12 @@ def _complaint_channel_contact(migrator) -> list:
             + add_missing_columns(migrator, models.StatusChange, ("note_private",)))
 
 
+def _complaint_receipt(migrator) -> list:
+    """The bot's receipt message of a complaint (id and text), so that the assignment notice
+    can be added to it by an edit rather than sent as another message."""
+    return add_missing_columns(migrator, models.Complaint, ("receipt_message_id", "receipt_text"))
+
+
 # Each step: (version it produces, description, function(migrator) -> list of operations).
 STEPS: list[tuple[int, str, callable]] = [
     (2, "reminder marks: phase, due_at, next_at", _reminder_mark_quiet_until),
@@ -98,6 +104,7 @@ STEPS: list[tuple[int, str, callable]] = [
     (4, "panel sessions: one row per login, deleted at logout", _panel_sessions),
     (5, "held updates: what the polling bot confirmed to Telegram before handling it", _held_updates),
     (6, "complaints: channel, the reporter's contact when not on Telegram, what may be public", _complaint_channel_contact),
+    (7, "complaints: the bot's receipt message (id, text), edited to add the assignment", _complaint_receipt),
 ]
 
 LATEST_VERSION = 1 + len(STEPS)

@@ -273,6 +273,11 @@ class Complaint(BaseModel):
     # The deadline the complaint works against now (see `due_now`), stored so that the panel's
     # lists sort on an index. Derived: `save()` sets it; never write it by hand.
     current_due = DateTimeField(null=True)
+    # The bot's receipt in the reporter's chat (the summary edited into "received, code ..."):
+    # its message id and text, so that an assignment that follows at once is added to that
+    # message (edited) instead of a new one (services.complaints.receipts). 0: not editable.
+    receipt_message_id = BigIntegerField(null=True)
+    receipt_text = TextField(default="")
 
     class Meta:
         indexes = (

@@ -163,9 +163,20 @@ class Person:
 
     # --- what the person does (each waits for the answer when `expect` is given) --------------
     def _act(self, action: Callable[[], int], expect, timeout) -> dict | int:
+        """Do it; with `expect`, wait for the bot's answer: a new message, or one of its messages
+        edited since (the bot edits a step's message into the next step's question)."""
         before = self.last_id()
+        edits = {m["message_id"]: len(m.get("edit_history", [])) for m in self.messages()}
         update_id = action()
-        return update_id if expect is None else self.wait(expect, after=before, timeout=timeout)
+        if expect is None:
+            return update_id
+        match = _matcher(expect)
+
+        def answered(m: dict) -> bool:
+            fresh = m["message_id"] > before or len(m.get("edit_history", [])) > edits.get(m["message_id"], 0)
+            return fresh and match(m)
+
+        return self.wait(answered, timeout=timeout)
 
     def say(self, text: str, expect=None, timeout: float | None = None):
         return self._act(lambda: self.api.send_text(self.user, text), expect, timeout)
@@ -244,7 +255,11 @@ def file_complaint(person: Person, *, category: str = "jalan",
     if location is not None:
         person.location(*location, expect=lambda m: "5/5" in text_of(m))
     else:
-        person.say(address or "Jl. Pelabuhan Nomor 5, dekat pasar, Ketapang", expect=lambda m: "5/5" in text_of(m))
+        asked = person.say(address or "Jl. Pelabuhan Nomor 5, dekat pasar, Ketapang",
+                           expect=lambda m: any(b.startswith("dv:") for b in buttons_of(m)))
+        # The village guessed from the address is confirmed; with no guess, "I don't know".
+        choice = "dv:ok" if "dv:ok" in buttons_of(asked) else "dv:no"
+        person.press(choice, message=asked, expect=lambda m: "5/5" in text_of(m))
     person.press("pv:ok", expect=lambda m: any(b.startswith("ok:") for b in buttons_of(m)))
     confirm = next(b for b in buttons_of(person.messages()[-1]) if b.startswith("ok:"))
     reply = person.press(confirm, expect=lambda m: bool(tracking.find_codes(text_of(m))))
