@@ -78,6 +78,10 @@ class Methods(Sender):
         chat = self.state.find_chat(params["chat_id"])
         message = self.state.find_message(chat, params["message_id"])
         if message is None:
+            if chat.messages.get(params["message_id"], {}).get("deleted"):
+                # Deleted meanwhile (by the person, or by the bot's other process): Telegram's
+                # answer, not a malformed call.
+                raise refused_bad_request("message to edit not found")
             raise bad_request("message to edit not found")
         if not self.state.is_outgoing(message):
             raise bad_request("message can't be edited")
