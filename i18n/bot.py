@@ -320,7 +320,7 @@ MESSAGES = {
     "bot.yes": {"id": "ya", "en": "yes"},
     "bot.no": {"id": "tidak", "en": "no"},
     "bot.place.unknown": {"id": "belum diketahui", "en": "not known yet"},
-    "bot.place.typed": {"id": "{address}\n      ↳ desa: {village}", "en": "{address}\n      ↳ village: {village}"},
+    "bot.place.typed": {"id": "{address}\n↳ desa: {village}", "en": "{address}\n↳ village: {village}"},
     "bot.place.no_village": {"id": "belum diketahui (admin kabupaten akan meneruskan aduan ke instansi yang tepat)",
                              "en": "not known (the regency's admin team will route the complaint)"},
     "bot.office.admin": {"id": "tim admin (akan diteruskan ke instansi yang tepat)",
