@@ -255,13 +255,17 @@ def file_complaint(person: Person, *, category: str = "jalan",
     if location is not None:
         person.location(*location, expect=lambda m: "5/5" in text_of(m))
     else:
-        asked = person.say(address or "Jl. Pelabuhan Nomor 5, dekat pasar, Ketapang",
-                           expect=lambda m: any(b.startswith("dv:") for b in buttons_of(m)))
-        # The village guessed from the address is confirmed; with no guess, "I don't know".
-        choice = "dv:ok" if "dv:ok" in buttons_of(asked) else "dv:no"
-        person.press(choice, message=asked, expect=lambda m: "5/5" in text_of(m))
+        type_address(person, address or "Jl. Pelabuhan Nomor 5, dekat pasar, Ketapang")
     person.press("pv:ok", expect=lambda m: any(b.startswith("ok:") for b in buttons_of(m)))
     confirm = next(b for b in buttons_of(person.messages()[-1]) if b.startswith("ok:"))
     reply = person.press(confirm, expect=lambda m: bool(tracking.find_codes(text_of(m))))
     return tracking.find_codes(text_of(reply))[0]
 
+
+
+def type_address(person: Person, address: str) -> dict:
+    """At the location step: type the address, then confirm the village guessed from it (with
+    no guess: "I don't know"); returns the privacy step's message (step 5/5)."""
+    asked = person.say(address, expect=lambda m: any(b.startswith("dv:") for b in buttons_of(m)))
+    choice = "dv:ok" if "dv:ok" in buttons_of(asked) else "dv:no"
+    return person.press(choice, message=asked, expect=lambda m: "5/5" in text_of(m))
