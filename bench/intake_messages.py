@@ -22,6 +22,8 @@ from collections import Counter
 
 from bench.common import bench_database, flush_bench_redis, header
 
+# Measured with this script on the code before issue 17 (commit 62113cb), --residents 3 and 5.
+BEFORE = {"sent": 12.0, "edited": 5.0}
 SEND = {"sendMessage", "sendPhoto", "sendMediaGroup", "sendLocation", "sendVenue", "sendDocument", "sendContact"}
 EDIT = {"editMessageText", "editMessageReplyMarkup", "editMessageCaption"}
 
@@ -90,6 +92,9 @@ def main(argv=None) -> int:
     print(f"edits per complaint: {edited:.2f}")
     print(f"complaints/s at {rate} messages/s per token: {rate / sent:.2f} "
           f"(conservative, edits counted as messages: {rate / (sent + edited):.2f})")
+    b_sent, b_edited = BEFORE["sent"], BEFORE["edited"]
+    print(f"before issue 17 (62113cb): {b_sent:.2f} sent, {b_edited:.2f} edits per complaint; "
+          f"{rate / b_sent:.2f} complaints/s (conservative {rate / (b_sent + b_edited):.2f})")
     return 0
 
 
