@@ -22,7 +22,7 @@ from collections import Counter
 
 from bench.common import bench_database, flush_bench_redis, header
 
-# Measured with this script on the code before issue 17 (commit 62113cb), --residents 3 and 5.
+# Measured with this script on the code before issue 17 (commit 62113cb), --residents 3.
 BEFORE = {"sent": 12.0, "edited": 5.0}
 SEND = {"sendMessage", "sendPhoto", "sendMediaGroup", "sendLocation", "sendVenue", "sendDocument", "sendContact"}
 EDIT = {"editMessageText", "editMessageReplyMarkup", "editMessageCaption"}
