@@ -1,14 +1,17 @@
 """The location step: a GPS point (the button, a shared location or a venue), or a typed address.
 
 A point outside every village of the regency is refused with another chance; everything
-given so far stays in the draft. A typed address is kept as written; the village it names,
-when exactly one does, is remembered (the assignment job routes again anyway).
+given so far stays in the draft. A typed address is kept as written, and the village guessed
+from it (core.routing.match_address) is shown beside it for the reporter to confirm; they may
+pick the village instead (kecamatan, then desa, paged in the same message, or typed by name)
+or say they do not know it (the main admin routes the complaint then).
 """
 from __future__ import annotations
 
 import threading
 
 from peewee import fn
+
 from bot import drafts, keyboards, rules
 from bot.filing import prompts
 from bot.common import Turn
