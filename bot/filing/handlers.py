@@ -106,7 +106,7 @@ async def on_confirm(turn: Turn, tag: str) -> None:
         await _stale_confirm(turn, tag)
         return
     await turn.answer()
-    data = dict(turn.draft.data)
+    data = dict(turn.draft.data, receipt_pending=True)  # the receipt follows (services.complaints.receipts)
     # Filed for the village only while the account is still a linked village official.
     official = complaints.village_official_for(turn.user_id) if data.get("official_id") else None
     try:

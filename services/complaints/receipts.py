@@ -7,7 +7,9 @@ sender delivers that row (`plan`), it is added to the receipt by editing it, if 
 recent (RECEIPT_MERGE_SECONDS) and fits in one message. Nothing waits for the merge: the
 receipt goes out at once, from the bot; a slow worker (or an old receipt, or one Telegram will
 no longer edit) means the notice is sent as its own message, as before; and a notice that comes
-before the bot has recorded its receipt waits at most RECEIPT_WAIT_SECONDS for it.
+before the bot has recorded its receipt (the complaint was filed with its receipt PENDING, in
+the same transaction) waits at most RECEIPT_WAIT_SECONDS for it. Complaints that did not come
+through the chat have no receipt and are never held.
 """
 from __future__ import annotations
 
@@ -17,8 +19,10 @@ from datetime import datetime
 from core import status as st
 from models import Complaint, OutboundMessage, StatusChange, utcnow
 from services import runtime
+from services.complaints.filing import RECEIPT_PENDING
 
 NOT_EDITABLE = 0     # receipt_message_id once Telegram refused to edit the receipt
+PENDING = RECEIPT_PENDING  # set when the bot files the complaint: its receipt is coming
 TEXT_LIMIT = 4096    # Telegram's limit for a message text (counted here on the HTML, which is never less)
 SEPARATOR = "\n\n"
 
@@ -72,12 +76,12 @@ def plan(row: OutboundMessage, now: datetime | None = None) -> Plan:
     if complaint is None or complaint.channel != "telegram":
         return SEND
     age = ((now or utcnow()) - complaint.created_at).total_seconds()
-    if complaint.receipt_message_id is None:
+    if complaint.receipt_message_id == PENDING:
         if age < cfg.RECEIPT_WAIT_SECONDS:  # the bot has the complaint but not yet its receipt out
             return Plan("wait", seconds=min(1.0, cfg.RECEIPT_WAIT_SECONDS - age))
         return SEND
-    if complaint.receipt_message_id == NOT_EDITABLE or age > cfg.RECEIPT_MERGE_SECONDS:
-        return SEND
+    if complaint.receipt_message_id in (None, NOT_EDITABLE) or age > cfg.RECEIPT_MERGE_SECONDS:
+        return SEND  # no receipt (not filed in the chat), or one Telegram will not edit
     text = complaint.receipt_text + SEPARATOR + row.text
     if not complaint.receipt_text or len(text.encode("utf-16-le")) // 2 > TEXT_LIMIT:
         return SEND
