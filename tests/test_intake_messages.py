@@ -109,3 +109,18 @@ def test_in_english_too(bot, botapi, telegram, run_worker):
     text = text_of(john.messages()[-1])
     assert "We have received your complaint" in text and "was sent to <b>" not in text
     assert f"Your complaint {code} was sent to Dinas PUTR" in text and tally(botapi, john.id)["sent"] == 5
+
+
+def test_if_telegram_refuses_to_add_the_buttons_they_come_in_a_second_message(bot, botapi, telegram):
+    siti = Person(botapi, first_name="Siti")
+    siti.say("/lapor", expect="1/5")
+    choose_category(siti, "jalan")
+    siti.say("Jalan berlubang besar di depan SD Negeri 3, sudah dua minggu, bahaya untuk motor.", expect="3/5")
+    siti.press("ph:skip", expect="4/5")
+    botapi.fail_next("editMessageReplyMarkup", error_code=400, description="Bad Request: message can't be edited")
+    desa = Desa.get(Desa.code == SUNGAI_PUTRI)
+    siti.location(desa.centroid_lat, desa.centroid_lon, expect=lambda m: "pv:ok" in buttons_of(m))
+    answer, buttons = siti.messages()[-2:]
+    assert "Lokasi diterima" in text_of(answer) and "Langkah 5/5" in text_of(answer)
+    assert text_of(buttons) == text_of(answer) and "pv:ok" in buttons_of(buttons)  # nothing lost
+    assert botapi.reply_keyboard(siti.id) is None
