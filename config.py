@@ -159,6 +159,9 @@ class Config:
     SEND_RETRY_SECONDS: int = 5              # first retry delay after a temporary failure; doubles
     SEND_RETRY_MAX_DELAY_SECONDS: int = 600  # ... up to this
     SEND_RETRY_MAX_AGE_HOURS: float = 24.0   # temporary failures retried while the message is younger
+    # The reporter's receipt and the assignment notice as one message (services.complaints.receipts):
+    RECEIPT_MERGE_SECONDS: int = 120         # an assignment this soon after the receipt is added to it (edited)
+    RECEIPT_WAIT_SECONDS: int = 5            # the notice waits this long for the bot to record its receipt
     QUEUE_PREFIX: str = "wadul"
     # Panel
     LOGIN_MAX_ATTEMPTS: int = 5

@@ -108,6 +108,10 @@ def _asking_the_reporter(migrator) -> list:
             + add_missing_columns(migrator, models.Complaint,
                                   ("reporter_news_at", "waiting_reporter_since", "deadline_paused_since"))
             + [_Run(lambda: models.Question.create_table(safe=True))])
+def _complaint_receipt(migrator) -> list:
+    """The bot's receipt message of a complaint (id and text), so that the assignment notice
+    can be added to it by an edit rather than sent as another message."""
+    return add_missing_columns(migrator, models.Complaint, ("receipt_message_id", "receipt_text"))
 
 
 # Each step: (version it produces, description, function(migrator) -> list of operations).
@@ -121,6 +125,7 @@ STEPS: list[tuple[int, str, callable]] = [
     (8, "report recipients: Telegram chats the main admin adds to the weekly report", _report_recipients),
     (9, "complaints: named handler and priority", _complaint_handler_priority),
     (10, "asking the reporter: questions, the category's pause, the reporter's news flag", _asking_the_reporter),
+    (11, "complaints: the bot's receipt message (id, text), edited to add the assignment", _complaint_receipt),
 ]
 
 LATEST_VERSION = 1 + len(STEPS)

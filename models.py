@@ -300,6 +300,11 @@ class Complaint(BaseModel):
     reporter_news_at = DateTimeField(null=True)
     waiting_reporter_since = DateTimeField(null=True)
     deadline_paused_since = DateTimeField(null=True)
+    # The bot's receipt in the reporter's chat (the summary edited into "received, code ..."):
+    # its message id and text, so that an assignment that follows at once is added to that
+    # message (edited) instead of a new one (services.complaints.receipts). 0: not editable.
+    receipt_message_id = BigIntegerField(null=True)
+    receipt_text = TextField(default="")
 
     class Meta:
         indexes = (

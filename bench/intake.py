@@ -87,18 +87,24 @@ class Chats:
         return snap[3] - start
 
 
+# The bot answers a step with a new message or by editing one (the step's buttons turn into the
+# next question, issue 17): a reply is whatever the listener hears after the update was pushed.
 def new_with(needle: str):
-    return lambda snap, before: snap[0] > before and needle in snap[1]
+    return lambda snap, before: needle in snap[1]
 
 
 def has_code(snap, before) -> bool:
     from core.tracking import find_codes
 
-    return snap[0] > before and bool(find_codes(snap[1]))
+    return bool(find_codes(snap[1]))
 
 
 def new_offering(prefix: str):
-    return lambda snap, before: snap[0] > before and any(b.startswith(prefix) for b in snap[2])
+    return lambda snap, before: any(b.startswith(prefix) for b in snap[2])
+
+
+def with_and_offering(needle: str, data: str):
+    return lambda snap, before: needle in snap[1] and data in snap[2]
 
 
 class Residents:
@@ -125,7 +131,7 @@ class Residents:
                   (lambda: api._from_user(user, {"photo": [s.photo_size() for s in photo_sizes]}, None),
                    new_with("(1/")),
                   (press("ph:done"), new_with("4/5")),
-                  (lambda: api.send_location(user, *point), new_with("5/5")),
+                  (lambda: api.send_location(user, *point), with_and_offering("5/5", "pv:ok")),
                   (press("pv:ok"), new_offering("ok:")),
                   (lambda: api.press_button(user, chat.last_id[uid], self._confirm(uid)), has_code)]
         for index, (action, predicate) in enumerate(steps):

@@ -117,6 +117,54 @@ class Turn:
             if "not modified" not in exc.message.lower():
                 raise
 
+    async def show(self, text: str, reply_markup=None) -> int:
+        """The pressed message edited into `text` when a button was pressed, else a new message;
+        returns the message id (Telegram users expect a step's buttons to turn into its answer)."""
+        query = self.update.callback_query
+        if query is not None and query.message is not None:
+            await self.edit(text, reply_markup)
+            return query.message.message_id
+        return (await self.say(text, reply_markup)).message_id
+
+    async def say_clearing_keyboard(self, text: str, reply_markup=None) -> Message:
+        """One message that removes the reply keyboard (location button) and carries inline buttons.
+
+        A message takes one kind of keyboard when sent, so it goes with ReplyKeyboardRemove and its
+        inline buttons are added by editMessageReplyMarkup; should Telegram refuse that edit, the
+        buttons come under a second copy of the text, so that nothing is lost."""
+        from telegram import ReplyKeyboardRemove
+
+        sent = await self.say(text, reply_markup=ReplyKeyboardRemove())
+        if reply_markup is None:
+            return sent
+        if await self.edit_markup_of(sent.message_id, reply_markup):
+            return sent
+        return await self.say(text, reply_markup)
+
+    async def edit_message(self, message_id: int, text: str, reply_markup=None) -> bool:
+        """Edit one of the bot's messages in this chat; False when Telegram cannot (gone, too old)."""
+        try:
+            await self.bot.edit_message_text(text[: rules.MAX_TEXT], chat_id=self.chat_id, message_id=message_id,
+                                             reply_markup=reply_markup)
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():
+                return True
+            log.info("message %s not edited: %s", message_id, exc.message)
+            return False
+        return True
+
+    async def edit_markup_of(self, message_id: int, reply_markup=None) -> bool:
+        """Replace (None: remove) the buttons of one of the bot's messages; False when Telegram cannot."""
+        try:
+            await self.bot.edit_message_reply_markup(chat_id=self.chat_id, message_id=message_id,
+                                                     reply_markup=reply_markup)
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():
+                return True
+            log.info("buttons of message %s not edited: %s", message_id, exc.message)
+            return False
+        return True
+
     def save(self, step: str | None = None, **changes) -> Draft:
         return drafts.save(self.draft, step, **changes)
 

@@ -1,7 +1,8 @@
 """Every keyboard the bot shows, with one compact callback-data scheme (Telegram allows 64 bytes).
 
     m:<item>     main menu              cat:<id> / grp:<n> / grp:back   category choice
-    ph:done|skip|clear   photos         pv:a|c|ok                       privacy toggles
+    ph:done|skip|clear   photos         pv:a|c|f|ok                     privacy toggles
+    dv:ok|no / dv:k:<page> / dv:K:<kecamatan id>:<page> / dv:d:<desa id> / dv:back   the village of a typed address
     ok:<token8> / ed / ed:<part> / cx   summary                         lang:<code>
     my:<page> / st:<complaint id>       follow-up
 """
@@ -62,13 +63,34 @@ def location(lang: str) -> ReplyKeyboardMarkup:
     )
 
 
-def privacy(lang: str, anonymous: bool, confidential: bool) -> InlineKeyboardMarkup:
+def privacy(lang: str, anonymous: bool, confidential: bool, photos_public: bool | None = None) -> InlineKeyboardMarkup:
+    """The privacy toggles; `photos_public` None: no photos, so no "public photos" toggle."""
     def mark(on: bool) -> str:
         return "☑️" if on else "⬜"
 
+    photos_row = [] if photos_public is None else [button(t("bot.kb.photos_public", lang, mark=mark(photos_public)),
+                                                          "pv:f")]
     return inline([[button(t("bot.kb.anonymous", lang, mark=mark(anonymous)), "pv:a"),
                     button(t("bot.kb.confidential", lang, mark=mark(confidential)), "pv:c")],
+                   photos_row,
                    [button(t("bot.kb.next", lang), "pv:ok")]])
+
+
+def village_check(lang: str, guess: str | None) -> InlineKeyboardMarkup:
+    """Under a typed address: confirm the guessed village, pick one, or "I don't know"."""
+    rows = [[button(t("bot.kb.village_yes", lang, desa=guess), "dv:ok")]] if guess else []
+    rows.append([button(t("bot.kb.village_other" if guess else "bot.kb.village_pick", lang), "dv:k:1")])
+    rows.append([button(t("bot.kb.village_unknown", lang), "dv:no")])
+    return inline(rows)
+
+
+def village_pages(lang: str, items: list[InlineKeyboardButton], page: int, pages: int, page_prefix: str,
+                  back: str) -> InlineKeyboardMarkup:
+    """A page of kecamatan or desa buttons, with "back" and "I don't know" under it."""
+    markup = paged_list(lang, items, page, pages, page_prefix)
+    rows = [list(row) for row in markup.inline_keyboard]
+    rows.append([button(t("bot.kb.back", lang), back), button(t("bot.kb.village_unknown", lang), "dv:no")])
+    return inline(rows)
 
 
 def summary(lang: str, token: str) -> InlineKeyboardMarkup:

@@ -69,6 +69,8 @@ CALLBACKS = {
     "va": (village.on_action, None), "vo": (village.on_open, None), "vl": (village.on_list_page, None),
     "vx": (village_notes.on_cancel, None), "vp": (village_notes.on_skip_photo, drafts.VILLAGE_PHOTO),
     "vr": (village_filing.on_choice, drafts.OPD_CHOICE),
+    "dv": (location.on_village, drafts.VILLAGE),
+    "kt": (contacts.on_page_button, None),
     "fb": (feedback.on_answer, None), "ro": (feedback.on_reopen, None), "rt": (feedback.on_rating, None),
     "ai": (feedback.on_add_info, None), "fx": (feedback.on_step_button, None),
     # Asking the reporter (issue 17): the reporter's answer, a village head's question and
@@ -83,6 +85,7 @@ CALLBACKS = {
 # buttons", content a step cannot use); the filing steps' own are in prompts.PROMPTS.
 prompts.register({
     drafts.OPD_CHOICE: village_filing.ask_opd,
+    drafts.VILLAGE: location.ask_village,
     drafts.VILLAGE_NOTE: village_notes.note_expected, drafts.VILLAGE_PHOTO: village_notes.photo_expected,
     drafts.FB_COMMENT: feedback_steps.comment_expected, drafts.FB_REASON: feedback_steps.reason_expected,
     drafts.FB_PHOTO: feedback_steps.photo_expected, drafts.FB_INFO: feedback_steps.info_expected,
@@ -135,6 +138,8 @@ ROUTES = {
     (drafts.ADDRESS, "text"): location.on_address,
     (drafts.ADDRESS, "location"): location.on_location,
     (drafts.PRIVACY, "text"): filing.waiting_for_buttons,
+    (drafts.VILLAGE, "text"): location.village_text,
+    (drafts.VILLAGE, "location"): location.on_location,
     (drafts.SUMMARY, "text"): filing.waiting_for_buttons,
     (drafts.IDLE, "text"): followup.idle_text,
     (drafts.VILLAGE_NOTE, "text"): village_notes.on_note,

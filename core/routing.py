@@ -263,6 +263,21 @@ def _words(text: str) -> Words:
     return tuple(words)
 
 
+SEGMENT = ","  # between the comma-separated parts of an address (never inside a name)
+
+
+def _segmented_words(text: str) -> Words:
+    """_words of each comma (or ;, /, brackets, new line) separated part, with SEGMENT between."""
+    out: list[str] = []
+    for part in re.split(r"[,;/()\n]+", text or ""):
+        words = _words(part)
+        if words:
+            if out:
+                out.append(SEGMENT)
+            out.extend(words)
+    return tuple(out)
+
+
 def _name_words(name: str) -> Words:
     """A village or kecamatan name as words, without a leading "desa"/"kelurahan"/"kecamatan"."""
     words = _words(name)
@@ -296,9 +311,12 @@ def match_address(text: str, villages: Iterable[tuple[str, str, str]]) -> str | 
     by_name: dict[Words, list[tuple[str, Words]]] = defaultdict(list)
     for code, name, kecamatan in villages:
         by_name[_name_words(name)].append((code, _name_words(kecamatan)))
-    words = _words(text)
+    words = _segmented_words(text)
     mentions = [m for m in _mentions(words, by_name) if not _after(words, m, KECAMATAN_MARKERS)]
-    mentions = [m for m in mentions if _after(words, m, VILLAGE_MARKERS)] or mentions
+    marked = [m for m in mentions if _after(words, m, VILLAGE_MARKERS)]
+    # A one-word name inside a longer name ("Baru" of "Pasar Baru", "Jl. Parit Baru") is not
+    # the village: without "desa"/"kel." before it, it must open its part of the address.
+    mentions = marked or [m for m in mentions if m[1] - m[0] > 1 or m[0] == 0 or words[m[0] - 1] == SEGMENT]
     spans: dict[str, set[tuple[int, int]]] = defaultdict(set)
     kecamatan_of: dict[str, Words] = {}
     for start, end, phrase in mentions:

@@ -242,8 +242,43 @@ MESSAGES = {
               "or type the address.",
     },
     "bot.file.location_saved": {"id": "📍 Lokasi diterima: <b>{place}</b>.", "en": "📍 Location received: <b>{place}</b>."},
-    "bot.file.address_saved": {"id": "📍 Alamat dicatat: {address}", "en": "📍 Address noted: {address}"},
-    "bot.file.address_village": {"id": "\nPerkiraan desa: <b>{place}</b>.", "en": "\nProbable village: <b>{place}</b>."},
+    "bot.file.address_typed": {"id": "📝 Alamat yang Anda tulis:\n<i>{address}</i>",
+                               "en": "📝 The address you typed:\n<i>{address}</i>"},
+    "bot.file.address_guess": {
+        "id": "🔎 Perkiraan desa: <b>{place}</b>\nBenar di desa ini? Bila bukan, pilih desanya.",
+        "en": "🔎 Probable village: <b>{place}</b>\nIs it in this village? If not, pick the village.",
+    },
+    "bot.file.address_no_guess": {
+        "id": "Desanya belum bisa saya kenali dari alamat itu. Pilih desanya, atau tekan <b>Saya tidak tahu</b>: "
+              "admin kabupaten akan meneruskan aduan Anda ke instansi yang tepat.",
+        "en": "I could not tell the village from that address. Pick the village, or press <b>I don't know</b>: "
+              "the regency's admin team will route your complaint to the right office.",
+    },
+    "bot.file.village_chosen": {"id": "📍 Desa: <b>{place}</b> ✓", "en": "📍 Village: <b>{place}</b> ✓"},
+    "bot.file.village_unknown": {
+        "id": "📍 Desa: belum diketahui. Admin kabupaten akan meneruskan aduan Anda ke instansi yang tepat.",
+        "en": "📍 Village: not known. The regency's admin team will route your complaint to the right office.",
+    },
+    "bot.file.pick_kecamatan": {
+        "id": "Pilih <b>kecamatan</b>nya (halaman {page}/{pages}), atau ketik nama desanya.",
+        "en": "Pick the <b>district</b> (kecamatan; page {page}/{pages}), or type the village's name.",
+    },
+    "bot.file.pick_desa": {
+        "id": "Pilih <b>desa</b> di Kec. {kecamatan} (halaman {page}/{pages}).",
+        "en": "Pick the <b>village</b> in {kecamatan} district (page {page}/{pages}).",
+    },
+    "bot.file.village_search": {
+        "id": "Desa yang namanya mirip \"{query}\":", "en": "Villages with a name like \"{query}\":",
+    },
+    "bot.file.village_search_none": {
+        "id": "Tidak ada desa bernama \"{query}\". Coba ketik nama lain, atau pilih dari daftar kecamatan.",
+        "en": "No village is called \"{query}\". Try another name, or pick from the list of districts.",
+    },
+    "bot.kb.village_yes": {"id": "✅ Ya, {desa}", "en": "✅ Yes, {desa}"},
+    "bot.kb.village_pick": {"id": "🔎 Pilih desa", "en": "🔎 Pick the village"},
+    "bot.kb.village_other": {"id": "🔎 Bukan, pilih desa lain", "en": "🔎 No, pick another village"},
+    "bot.kb.village_unknown": {"id": "❓ Saya tidak tahu desanya", "en": "❓ I don't know the village"},
+    "bot.kb.village_list": {"id": "📋 Daftar kecamatan", "en": "📋 List of districts"},
     "bot.file.location_expected": {
         "id": "Di langkah ini saya menunggu <b>lokasi</b>. Tekan 📍 Kirim lokasi, atau ketik alamatnya.",
         "en": "At this step I am waiting for a <b>location</b>. Press 📍 Send location, or type the address.",
@@ -252,29 +287,42 @@ MESSAGES = {
     "bot.file.privacy": {
         "id": "<b>Langkah 5/5.</b> Pilihan privasi (ketuk untuk mengubah):\n"
               "• <b>Anonim</b>: nama Anda tidak ditampilkan kepada petugas.\n"
-              "• <b>Rahasia</b>: isi aduan tidak pernah ditampilkan untuk umum.\n"
-              "Lalu tekan <b>Lanjut</b>.",
+              "• <b>Rahasia</b>: isi aduan tidak pernah ditampilkan untuk umum.",
         "en": "<b>Step 5/5.</b> Privacy choices (tap to change):\n"
               "• <b>Anonymous</b>: officials do not see your name.\n"
-              "• <b>Confidential</b>: the complaint is never shown to the public.\n"
-              "Then press <b>Next</b>.",
+              "• <b>Confidential</b>: the complaint is never shown to the public.",
     },
+    "bot.file.privacy.photos": {
+        "id": "• <b>Foto publik</b>: foto Anda boleh ditampilkan di halaman publik aduan (tanpa nama Anda). "
+              "Bawaannya tidak.",
+        "en": "• <b>Public photos</b>: your photos may be shown on the complaint's public page (without your "
+              "name). Off unless you turn it on.",
+    },
+    "bot.file.privacy.then": {"id": "Lalu tekan <b>Lanjut</b>.", "en": "Then press <b>Next</b>."},
+    "bot.kb.photos_public": {"id": "{mark} Foto publik", "en": "{mark} Public photos"},
     "bot.kb.anonymous": {"id": "{mark} Anonim", "en": "{mark} Anonymous"},
     "bot.kb.confidential": {"id": "{mark} Rahasia", "en": "{mark} Confidential"},
     "bot.kb.next": {"id": "➡️ Lanjut", "en": "➡️ Next"},
     # --- filing: summary ------------------------------------------------------------------
-    "bot.summary": {
-        "id": "<b>Periksa laporan Anda</b>\n\n<b>Kategori:</b> {category}\n<b>Cerita:</b> {description}\n"
+    "bot.summary.title": {"id": "<b>Periksa laporan Anda</b>\n\n", "en": "<b>Check your report</b>\n\n"},
+    "bot.summary.details": {
+        "id": "<b>Kategori:</b> {category}\n<b>Cerita:</b> {description}\n"
               "<b>Foto:</b> {photos}\n<b>Lokasi:</b> {place}\n<b>Anonim:</b> {anonymous} · <b>Rahasia:</b> {confidential}\n"
-              "<b>Akan ditangani:</b> {office}\n\nSudah benar? Tekan <b>Kirim</b>.",
-        "en": "<b>Check your report</b>\n\n<b>Category:</b> {category}\n<b>Description:</b> {description}\n"
+              "<b>Akan ditangani:</b> {office}",
+        "en": "<b>Category:</b> {category}\n<b>Description:</b> {description}\n"
               "<b>Photos:</b> {photos}\n<b>Location:</b> {place}\n<b>Anonymous:</b> {anonymous} · "
-              "<b>Confidential:</b> {confidential}\n<b>Handled by:</b> {office}\n\nAll correct? Press <b>Send</b>.",
+              "<b>Confidential:</b> {confidential}\n<b>Handled by:</b> {office}",
     },
+    "bot.summary.photos_public": {"id": "\n<b>Foto boleh tampil di halaman publik:</b> {value}",
+                                  "en": "\n<b>Photos may be shown publicly:</b> {value}"},
+    "bot.summary.ask": {"id": "\n\nSudah benar? Tekan <b>Kirim</b>.", "en": "\n\nAll correct? Press <b>Send</b>."},
     "bot.summary.on_behalf": {"id": "\n<b>Atas nama:</b> {desa}", "en": "\n<b>On behalf of:</b> {desa}"},
     "bot.yes": {"id": "ya", "en": "yes"},
     "bot.no": {"id": "tidak", "en": "no"},
     "bot.place.unknown": {"id": "belum diketahui", "en": "not known yet"},
+    "bot.place.typed": {"id": "{address}\n↳ desa: {village}", "en": "{address}\n↳ village: {village}"},
+    "bot.place.no_village": {"id": "belum diketahui (admin kabupaten akan meneruskan aduan ke instansi yang tepat)",
+                             "en": "not known (the regency's admin team will route the complaint)"},
     "bot.office.admin": {"id": "tim admin (akan diteruskan ke instansi yang tepat)",
                          "en": "the admin team (who will route it to the right office)"},
     "bot.kb.confirm": {"id": "✅ Kirim", "en": "✅ Send"},
@@ -354,6 +402,8 @@ MESSAGES = {
     "bot.cmd.cancel": {"id": "Batalkan laporan yang sedang diisi", "en": "Discard the report in progress"},
     "bot.cmd.help": {"id": "Bantuan", "en": "Help"},
     "bot.cmd.language": {"id": "Ganti bahasa", "en": "Change language"},
+    "bot.cmd.village": {"id": "Aduan untuk desa saya", "en": "My village's complaints"},
+    "bot.contacts.page": {"id": "Halaman {page}/{pages}", "en": "Page {page}/{pages}"},
     # --- the process ----------------------------------------------------------------------
     "bot.no_token": {
         "id": "TELEGRAM_BOT_TOKEN belum diisi. Buat bot lewat @BotFather (atau pakai token sandbox lokal), lalu "

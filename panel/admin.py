@@ -23,7 +23,7 @@ from panel.views.linkcodes import LinkCodesView
 from panel.views.directory import CategoryView, DesaView, HolidayView, OpdView, RegionImportView
 from panel.views.reports import ReportRecipientView, ReportView
 from panel.views.responses import ResponseTemplateView
-from panel.views.routing import RoutingView
+from panel.views.routing import CountedMenuName, RoutingView, waiting_count
 from panel.views.behalf import BehalfView
 
 DIRECTORY = LazyText("panel.menu.directory")
@@ -43,7 +43,7 @@ def init_admin(app: Flask) -> Admin:
         translations_path=app.config["WADUL_TRANSLATIONS"], csp_nonce_generator=csp_nonce,
     )
     admin.add_view(ComplaintView(Complaint, name=LazyText("panel.menu.complaints"), endpoint="complaint"))
-    admin.add_view(RoutingView(Complaint, name=LazyText("panel.menu.routing"), endpoint="routing"))
+    admin.add_view(RoutingView(Complaint, name=CountedMenuName("panel.menu.routing", waiting_count), endpoint="routing"))
     admin.add_view(ResponseTemplateView(ResponseTemplate, name=LazyText("panel.menu.templates"),
                                         endpoint="responsetemplate"))
     admin.add_view(OpdView(Opd, name=LazyText("panel.menu.opd"), endpoint="opd", category=DIRECTORY))

@@ -163,9 +163,20 @@ class Person:
 
     # --- what the person does (each waits for the answer when `expect` is given) --------------
     def _act(self, action: Callable[[], int], expect, timeout) -> dict | int:
+        """Do it; with `expect`, wait for the bot's answer: a new message, or one of its messages
+        edited since (the bot edits a step's message into the next step's question)."""
         before = self.last_id()
+        edits = {m["message_id"]: len(m.get("edit_history", [])) for m in self.messages()}
         update_id = action()
-        return update_id if expect is None else self.wait(expect, after=before, timeout=timeout)
+        if expect is None:
+            return update_id
+        match = _matcher(expect)
+
+        def answered(m: dict) -> bool:
+            fresh = m["message_id"] > before or len(m.get("edit_history", [])) > edits.get(m["message_id"], 0)
+            return fresh and match(m)
+
+        return self.wait(answered, timeout=timeout)
 
     def say(self, text: str, expect=None, timeout: float | None = None):
         return self._act(lambda: self.api.send_text(self.user, text), expect, timeout)
@@ -227,11 +238,15 @@ def choose_category(person: Person, code: str, lang: str = "id", expect=None) ->
 def file_complaint(person: Person, *, category: str = "jalan",
                    description: str = "Jalan berlubang besar di depan SD, bahaya untuk pengendara motor.",
                    photos: tuple[bytes, ...] = (), location: tuple[float, float] | None = None,
-                   address: str | None = None, lang: str = "id") -> str:
-    """File a complaint through the bot as a person would; returns its tracking code."""
+                   address: str | None = None, lang: str = "id", from_menu: bool = False) -> str:
+    """File a complaint through the bot as a person would; returns its tracking code.
+    `from_menu`: start with the main menu's "file" button (after /start) instead of /lapor."""
     from core import tracking
 
-    person.say("/lapor", expect=lambda m: "1/5" in text_of(m))
+    if from_menu:
+        person.press("m:file", expect=lambda m: "1/5" in text_of(m))
+    else:
+        person.say("/lapor", expect=lambda m: "1/5" in text_of(m))
     choose_category(person, category, lang)
     person.say(description, expect=lambda m: "3/5" in text_of(m))
     for index, data in enumerate(photos, start=1):
@@ -240,9 +255,17 @@ def file_complaint(person: Person, *, category: str = "jalan",
     if location is not None:
         person.location(*location, expect=lambda m: "5/5" in text_of(m))
     else:
-        person.say(address or "Jl. Pelabuhan Nomor 5, dekat pasar, Ketapang", expect=lambda m: "5/5" in text_of(m))
+        type_address(person, address or "Jl. Pelabuhan Nomor 5, dekat pasar, Ketapang")
     person.press("pv:ok", expect=lambda m: any(b.startswith("ok:") for b in buttons_of(m)))
     confirm = next(b for b in buttons_of(person.messages()[-1]) if b.startswith("ok:"))
     reply = person.press(confirm, expect=lambda m: bool(tracking.find_codes(text_of(m))))
     return tracking.find_codes(text_of(reply))[0]
 
+
+
+def type_address(person: Person, address: str) -> dict:
+    """At the location step: type the address, then confirm the village guessed from it (with
+    no guess: "I don't know"); returns the privacy step's message (step 5/5)."""
+    asked = person.say(address, expect=lambda m: any(b.startswith("dv:") for b in buttons_of(m)))
+    choice = "dv:ok" if "dv:ok" in buttons_of(asked) else "dv:no"
+    return person.press(choice, message=asked, expect=lambda m: "5/5" in text_of(m))

@@ -108,9 +108,12 @@ def test_contacts_list_every_office_with_a_public_contact(bot, botapi):
     Opd.create(code="NOCONTACT", name="Badan Tanpa Kontak", short_name="BTK")
     Opd.create(code="KESBANG", name="Badan <Kesbangpol> & Co", short_name="Kesbangpol", hotline="(0534) 1")
     siti = Person(botapi)
-    siti.say("/kontak", expect="Kontak pengaduan OPD")
-    siti.settle()
-    text = "\n".join(siti.texts())
+    first = siti.say("/kontak", expect="Kontak pengaduan OPD")
+    pages = [text_of(first)]
+    while any(b == f"kt:{len(pages) + 1}" for b in buttons_of(siti.messages()[0])):  # paged in the same message
+        n = len(pages) + 1
+        pages.append(text_of(siti.press_and_wait_edit(f"kt:{n}", lambda m, n=n: f"Halaman {n}/" in text_of(m))))
+    text = "\n".join(pages)
     for opd in Opd.select().where(Opd.code != "NOCONTACT"):
         assert opd.name in text
     assert "(0534) 300-0102" in text and "0812-0000-0102" in text and "putr@demo.ketapangkab.go.id" in text

@@ -34,6 +34,7 @@ from workers import message_parts as parts_mod
 from workers import telegram_api as api
 from workers.claims import UNKNOWN_ID, Claim, Claims
 from services.messaging.ratelimit import RateLimiter
+from services.complaints import receipts
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,11 @@ def deliver(message_id: int) -> Outcome:
     wait = (row.next_attempt_at - utcnow()).total_seconds()
     if wait > 0:
         return Outcome("pending", later=wait, detail="not due")
+    merge = receipts.plan(row)
+    if merge.action == "wait":  # the bot is about to record the receipt this notice may join
+        (OutboundMessage.update(next_attempt_at=utcnow() + timedelta(seconds=merge.seconds))
+         .where(OutboundMessage.id == message_id, OutboundMessage.state == OUTBOX_PENDING).execute())
+        return Outcome("pending", later=merge.seconds, detail="waiting for the receipt")
     wait = _wait_for_limit(row.chat_id, hold_for_chat=False)
     if wait:
         # Recorded on the row too, so that the outbox sweep does not queue it again meanwhile.
@@ -80,7 +86,7 @@ def deliver(message_id: int) -> Outcome:
     claim = claims().claim(message_id)
     if claim is None:
         return Outcome("skipped", detail="claimed elsewhere")
-    return _send_parts(row, claim)
+    return _send_parts(row, claim, merge)
 
 
 def _wait_for_limit(chat_id: int, hold_for_chat: bool = True) -> float:
@@ -97,11 +103,16 @@ def _wait_for_limit(chat_id: int, hold_for_chat: bool = True) -> float:
         time.sleep(grant.wait)
 
 
-def _send_parts(row: OutboundMessage, claim: Claim) -> Outcome:
+def _send_parts(row: OutboundMessage, claim: Claim, merge: receipts.Plan = receipts.SEND) -> Outcome:
     cfg = runtime.config()
     cl = claims()
-    cached = _cached_file_id(row.photo_path) if row.photo_path and not row.photo_file_id else ""
-    calls = parts_mod.build_parts(row, cfg.MEDIA_DIR, cached)
+    if merge.action == "edit":  # the notice joins the reporter's receipt (services.complaints.receipts)
+        calls = [api.Part("editMessageText", {"chat_id": row.chat_id, "message_id": merge.message_id,
+                                              "text": merge.text, "parse_mode": row.parse_mode or "HTML"},
+                          main=True)]
+    else:
+        cached = _cached_file_id(row.photo_path) if row.photo_path and not row.photo_file_id else ""
+        calls = parts_mod.build_parts(row, cfg.MEDIA_DIR, cached)
     first = claim.done  # part_done counts claim.done up as the parts go out
     for index in range(first, len(calls)):
         part = calls[index]
@@ -149,6 +160,10 @@ def _failed_call(row: OutboundMessage, claim: Claim, part, error: api.TelegramEr
     if error.kind == api.FLOOD:
         limiter().pause(row.chat_id, error.retry_after)
         return _back_to_pending(claim, error.retry_after, error.description, count_attempt=False)
+    if part.method == "editMessageText" and error.code == 400 and row.complaint_id:
+        # The receipt cannot be edited (deleted, too old...): the notice goes as its own message.
+        receipts.forget(row.complaint_id)
+        return _back_to_pending(claim, 0, error.description, count_attempt=False)
     if error.kind == api.MIGRATED:
         _follow_migration(row.chat_id, error.migrate_to)
         return _back_to_pending(claim, 0, error.description, chat_id=error.migrate_to, count_attempt=False)

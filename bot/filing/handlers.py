@@ -12,7 +12,7 @@ from bot.filing import prompts
 from bot.common import Turn, database_work
 from models import Category, Complaint
 from services import media
-from services.complaints import filing as complaints
+from services.complaints import filing as complaints, receipts
 from services.messaging.outbox import escape
 
 
@@ -24,7 +24,8 @@ async def start_filing(turn: Turn) -> None:
         return
     official = complaints.village_official_for(turn.user_id)
     drafts.begin(turn.draft, official.id if official else None)
-    await prompts.prompt(turn, drafts.CATEGORY)
+    # From the menu's button: the menu turns into the categories (no new message).
+    await prompts.ask_category(turn, edit=turn.update.callback_query is not None)
 
 
 # --- category ---------------------------------------------------------------------------
@@ -52,8 +53,12 @@ async def on_category(turn: Turn, value: str) -> None:
         return
     await turn.answer()
     turn.save(category_id=category.id, requested_opd_id=None)  # a village head chooses the OPD next
-    await turn.edit(turn.t("bot.file.category_chosen", category=escape(category.name(turn.lang))))
-    await village_filing.after_category(turn, category)  # a village head may first choose the OPD
+    chosen = turn.t("bot.file.category_chosen", category=escape(category.name(turn.lang)))
+    if village_filing.needs_choice(turn, category):
+        await turn.edit(chosen)
+        await village_filing.after_category(turn, category)  # a village head first chooses the OPD
+        return
+    await prompts.advance(turn, drafts.CATEGORY, lead=chosen)  # the menu becomes "chosen ✓" + the next question
 
 
 async def category_text(turn: Turn) -> None:
@@ -85,15 +90,13 @@ async def on_privacy(turn: Turn, value: str) -> None:
     await turn.answer()
     data = turn.draft.data
     if value == "ok":
-        await turn.edit_markup(None)
-        await prompts.advance(turn, drafts.PRIVACY)
+        await prompts.advance(turn, drafts.PRIVACY, lead="")  # the same message becomes the summary
         return
-    key = {"a": "anonymous", "c": "confidential"}.get(value)
-    if key is None:
+    key = {"a": "anonymous", "c": "confidential", "f": "photos_public"}.get(value)
+    if key is None or (key == "photos_public" and not data.get("photos")):
         return
     turn.save(**{key: not data.get(key, False)})
-    data = turn.draft.data
-    await turn.edit_markup(keyboards.privacy(turn.lang, bool(data.get("anonymous")), bool(data.get("confidential"))))
+    await turn.edit_markup(prompts.privacy_question(turn)[1])
 
 
 # --- summary, confirm, edit, cancel -----------------------------------------------------
@@ -103,7 +106,7 @@ async def on_confirm(turn: Turn, tag: str) -> None:
         await _stale_confirm(turn, tag)
         return
     await turn.answer()
-    data = dict(turn.draft.data)
+    data = dict(turn.draft.data, receipt_pending=True)  # the receipt follows (services.complaints.receipts)
     # Filed for the village only while the account is still a linked village official.
     official = complaints.village_official_for(turn.user_id) if data.get("official_id") else None
     try:
@@ -112,9 +115,17 @@ async def on_confirm(turn: Turn, tag: str) -> None:
     except complaints.IncompleteDraft:
         await prompts.prompt(turn, drafts.SUMMARY)  # sends the person to the missing step
         return
+    details = await database_work(turn.config, prompts.summary_details, turn)
     drafts.finish(turn.draft, complaint.id)
-    await turn.edit_markup(None)
-    await turn.say(await database_work(turn.config, filed_text, turn, complaint))
+    # The summary becomes the receipt (code first, the complaint as given under it); the worker
+    # adds the assignment to this message when it follows soon (services.complaints.receipts).
+    text = await database_work(turn.config, filed_text, turn, complaint) + "\n\n" + details
+    message = turn.update.callback_query.message
+    if message is not None and await turn.edit_message(message.message_id, text):
+        receipts.record(complaint.id, message.message_id, text)
+    else:
+        sent = await turn.say(text)
+        receipts.record(complaint.id, sent.message_id, text)
 
 
 async def _stale_confirm(turn: Turn, tag: str) -> None:

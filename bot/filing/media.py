@@ -2,7 +2,8 @@
 
 Each photo is downloaded at once (getFile) into the draft's folder, so the draft holds
 only what is really on disk. An album arrives as one message per photo, all with the same
-media_group_id: the first gets an answer, the next ones update that answer.
+media_group_id. The first photo of the step gets an answer (a counter); the next ones, album
+or not, update that answer.
 """
 from __future__ import annotations
 
@@ -95,20 +96,19 @@ async def _download(turn: Turn, incoming: IncomingPhoto, count: int) -> media.Sa
 
 
 async def _acknowledge(turn: Turn, count: int) -> None:
-    """One answer per photo, or per album (edited as its photos arrive)."""
+    """One counter per photo step ("Photo received (2/5)"), edited as photos arrive, albums
+    or not; the first photo also takes the "skip" button off the step's question."""
     text = turn.t("bot.file.photo_saved", count=count, max=turn.config.MAX_PHOTOS)
     markup = keyboards.photos(turn.lang, count)
-    group = turn.message.media_group_id
-    previous = turn.draft.data.get("album_ack") or {}
-    if group and previous.get("group") == group:
-        try:
-            await turn.bot.edit_message_text(text, chat_id=turn.chat_id, message_id=previous["message_id"],
-                                             reply_markup=markup)
-            return
-        except BadRequest as exc:  # the answer was deleted meanwhile: send a new one
-            log.info("album answer not edited: %s", exc.message)
+    data = turn.draft.data
+    previous = data.get("photo_ack") or data.get("album_ack") or {}
+    if previous.get("message_id") and await turn.edit_message(previous["message_id"], text, reply_markup=markup):
+        return
+    prompt_id = data.get("photos_prompt")
+    if prompt_id:
+        await turn.edit_markup_of(prompt_id, None)  # its "skip" is stale now
     sent = await turn.say(text, reply_markup=markup)
-    turn.save(album_ack={"group": group, "message_id": sent.message_id} if group else None)
+    turn.save(photo_ack={"message_id": sent.message_id}, album_ack=None, photos_prompt=None)
 
 
 async def on_photo_button(turn: Turn, value: str) -> None:
@@ -117,14 +117,14 @@ async def on_photo_button(turn: Turn, value: str) -> None:
         await turn.answer(turn.t("bot.button.expired"))
         return
     await turn.answer()
-    await turn.edit_markup(None)
     if value == "clear":
         media.remove_files(turn.config.MEDIA_DIR, drafts.photo_paths(turn.draft))
-        turn.save(photos=[], album_ack=None)
-        await turn.say(turn.t("bot.file.photos_cleared"))
-        await prompts.prompt(turn, drafts.PHOTOS)
+        turn.save(photos=[], album_ack=None, photo_ack=None)
+        # The counter becomes "all removed" and the question again, in place.
+        await prompts.show_step(turn, drafts.PHOTOS, lead=turn.t("bot.file.photos_cleared"))
         return
-    await prompts.advance(turn, drafts.PHOTOS, album_ack=None)
+    await turn.edit_markup(None)
+    await prompts.advance(turn, drafts.PHOTOS, album_ack=None, photo_ack=None, photos_prompt=None)
 
 
 async def photos_text(turn: Turn) -> None:

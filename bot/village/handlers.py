@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot import drafts, rules
 from bot.filing import start
-from bot.village import notes, views
+from bot.village import commands as village_commands, notes, views
 from bot.common import Turn
 from core import status as st
 from models import Complaint, Official, utcnow
@@ -44,6 +44,8 @@ async def link(turn: Turn, code: str) -> None:
         await turn.say(turn.t(f"village.link.{exc.code}", official=other))
         return
     await turn.say(linked_text(turn, official))
+    if official.is_village:
+        await village_commands.publish(turn)  # /desa in this chat's command menu
 
 
 def linked_text(turn: Turn, official: Official) -> str:

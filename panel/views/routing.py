@@ -1,24 +1,28 @@
 """The main admin's "needs routing" list: complaints the worker could not place by itself
 (no village contains the point, no category, no office for the category).
 
-The main admin corrects the complaint's category or village here, then forwards it to an
-office from the complaint page (the status door's disposisi).
+On one page the main admin corrects the complaint's category or village, may choose the OPD,
+and saves: the complaint is routed at once (services.complaints.assignment, as the worker
+would), or the problem that remains is said. The menu shows how many wait (a badge).
 """
 from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import flash
 from flask_admin.contrib.peewee.ajax import QueryAjaxModelLoader
 from markupsafe import Markup
+from wtforms import SelectField
 
 import i18n
 from core import status as st
-from models import ROLE_MAIN_ADMIN, Complaint, Desa, utcnow
+from models import ROLE_MAIN_ADMIN, Complaint, Desa, Opd, utcnow
 from panel.formatting import local_time
 from panel.language import LazyText, current_lang, tr
 from panel.views.base import PanelModelView
 from panel.queries import complaint_rows
 from panel.views.complaints import COLUMN_LABELS, place_text
+from services.complaints import assignment
 
 
 class VillageLoader(QueryAjaxModelLoader):
@@ -63,9 +67,46 @@ def _code_link(view, context, model, name):
     return Markup('<a href="{}" class="code-link">{}</a>').format(url, model.tracking_code)
 
 
+def problem_key(complaint: Complaint) -> str:
+    """The catalogue key of why it waits. The worker's "no_village" covers two cases people read
+    apart: a GPS point outside every village, and no point at all (a typed address naming no
+    village, or a reporter who said they do not know the village): "no_point" then."""
+    problem = complaint.routing_problem or "unassigned"
+    if problem == "no_village" and (complaint.latitude is None or complaint.longitude is None):
+        problem = "no_point"
+    return f"panel.routing.problem.{problem}"
+
+
 def _problem(view, context, model, name):
-    key = f"panel.routing.problem.{model.routing_problem or 'unassigned'}"
+    key = problem_key(model)
     return tr(key) if key in i18n.catalogue() else model.routing_problem  # codes the worker may add later
+
+
+def waiting_count() -> int:
+    """How many complaints wait in the list (the menu's badge)."""
+    return Complaint.select().where(needs_routing()).count()
+
+
+class CountedMenuName(LazyText):
+    """The menu entry's name with the number waiting as a badge ("Needs routing 3")."""
+
+    def __init__(self, key: str, counter):
+        super().__init__(key)
+        self.counter = counter
+
+    def _count(self) -> int:
+        try:
+            return self.counter()
+        except Exception:  # never let a count break the page's menu
+            return 0
+
+    def __html__(self) -> str:
+        count = self._count()
+        name = Markup.escape(tr(self.key))
+        if not count:
+            return str(name)
+        return str(Markup('{} <span class="badge badge-warning routing-count" title="{}">{}</span>').format(
+            name, tr("panel.routing.count_title", count=count), count))
 
 
 class RoutingView(PanelModelView):
@@ -88,7 +129,42 @@ class RoutingView(PanelModelView):
     column_searchable_list = ("tracking_code", "description", "address_text")
     form_columns = ("category", "desa")
     form_args = {"category": {"label": LazyText("panel.col.category")}, "desa": {"label": LazyText("panel.col.desa")}}
+    form_extra_fields = {"route_opd": SelectField(LazyText("panel.routing.route_opd"), choices=[], default="",
+                                                  description=LazyText("panel.routing.route_opd_help"))}
     edit_template = "routing/edit.html"
+
+    # --- one screen: correct the category or village, choose the OPD if need be, and route ----
+    def _with_offices(self, form):
+        form.route_opd.choices = [("", tr("panel.routing.route_by_category"))] + [
+            (str(o.id), f"{o.short_name} — {o.name}")
+            for o in Opd.select().where(Opd.active == True).order_by(Opd.short_name)]  # noqa: E712
+        return form
+
+    def create_form(self, obj=None):
+        return self._with_offices(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return self._with_offices(super().edit_form(obj))
+
+    def on_model_change(self, form, model, is_created):
+        chosen = (form.route_opd.data or "") if hasattr(form, "route_opd") else ""
+        if chosen.isdigit() and Opd.get_or_none(Opd.id == int(chosen), Opd.active == True):  # noqa: E712
+            model.requested_opd = int(chosen)  # the assignment honours a wanted OPD (services.complaints.assignment)
+        model.routing_problem = ""
+
+    def after_model_change(self, form, model, is_created):
+        """Route it now, with the corrected data: assigned (the reporter and the office are told
+        as by the worker), or the problem that remains, said at once."""
+        if model.status != st.NEW:
+            return
+        result = assignment.assign(model.id)
+        complaint = Complaint.get_by_id(model.id)
+        if result == "assigned":
+            flash(tr("panel.routing.routed", code=complaint.tracking_code, office=complaint.office_name or ""),
+                  "success")
+        else:
+            flash(tr("panel.routing.still", code=complaint.tracking_code, problem=tr(problem_key(complaint))),
+                  "warning")
 
     def get_query(self):
         return complaint_rows().where(needs_routing())

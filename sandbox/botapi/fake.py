@@ -107,6 +107,16 @@ class FakeBotAPI:
         """A group or supergroup the bot is a member of (OPD notice chats); returns its id."""
         return self._state.add_group(chat_id, title, chat_type, username).id
 
+    def delete_for_both(self, chat_id: int, message_id: int) -> None:
+        """The person deletes a message of the private chat for both sides (the bot's edits of it
+        then fail with "message to edit not found", as on Telegram)."""
+        with self._state.lock:
+            message = self._chat(chat_id).messages.get(message_id)
+            if message is None:
+                raise ValueError(f"no message {message_id} in chat {chat_id}")
+            message["deleted"] = True
+        self._state.touch()
+
     def block(self, chat_id: int) -> None:
         """The user blocks the bot (403 "bot was blocked by the user"); for groups: the bot is kicked."""
         self._chat(chat_id).blocked = True

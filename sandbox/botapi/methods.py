@@ -78,6 +78,10 @@ class Methods(Sender):
         chat = self.state.find_chat(params["chat_id"])
         message = self.state.find_message(chat, params["message_id"])
         if message is None:
+            if chat.messages.get(params["message_id"], {}).get("deleted"):
+                # Deleted meanwhile (by the person, or by the bot's other process): Telegram's
+                # answer, not a malformed call.
+                raise refused_bad_request("message to edit not found")
             raise bad_request("message to edit not found")
         if not self.state.is_outgoing(message):
             raise bad_request("message can't be edited")
@@ -154,9 +158,12 @@ class Methods(Sender):
         return stored.as_file()
 
     # --- commands --------------------------------------------------------------------------
-    @staticmethod
-    def _commands_key(params: dict) -> tuple[str, str]:
+    def _commands_key(self, params: dict) -> tuple[str, str]:
+        """The menu a call addresses; a chat scope must name a chat the bot knows ("chat not found")."""
         scope = params.get("scope") or {"type": "default"}
+        if scope.get("type") in ("chat", "chat_administrators", "chat_member"):
+            chat = self.state.find_chat(scope["chat_id"])
+            scope = {**scope, "chat_id": chat.id}  # "@name" and the id are one menu
         return json.dumps(scope, sort_keys=True), params.get("language_code", "")
 
     def set_my_commands(self, call: Call) -> bool:
@@ -168,18 +175,21 @@ class Methods(Sender):
                 raise bad_request("BOT_COMMAND_INVALID")
             if not 1 <= len(command["description"].strip()) <= 256:
                 raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
+        key = self._commands_key(call.params)
         with self.state.lock:
-            self.state.commands[self._commands_key(call.params)] = [
+            self.state.commands[key] = [
                 {"command": c["command"].lstrip("/"), "description": c["description"]} for c in commands]
         return True
 
     def get_my_commands(self, call: Call) -> list[dict]:
+        key = self._commands_key(call.params)
         with self.state.lock:
-            return copy.deepcopy(self.state.commands.get(self._commands_key(call.params), []))
+            return copy.deepcopy(self.state.commands.get(key, []))
 
     def delete_my_commands(self, call: Call) -> bool:
+        key = self._commands_key(call.params)
         with self.state.lock:
-            self.state.commands.pop(self._commands_key(call.params), None)
+            self.state.commands.pop(key, None)
         return True
 
     # --- webhook ---------------------------------------------------------------------------

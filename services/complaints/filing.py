@@ -120,6 +120,9 @@ def _filing_label(official: Official | None, complaint: Complaint) -> str:
     return i18n.t("actor.reporter") if complaint.is_anonymous else str(official)
 
 
+RECEIPT_PENDING = -1  # Complaint.receipt_message_id while the bot is showing its receipt (services.complaints.receipts)
+
+
 def _insert(data: dict, reporter: Reporter | None, official: Official | None,
             source_key: str | None) -> tuple[Complaint, bool]:
     """Insert with a fresh tracking code, retrying the rare collision of random codes."""
@@ -141,6 +144,9 @@ def _insert(data: dict, reporter: Reporter | None, official: Official | None,
         contact_email=(data.get("contact_email") or "").strip()[:120],
         # Only a village official filing for the village chooses the office (bot.handlers_village_filing).
         requested_opd=data.get("requested_opd_id") if official is not None else None,
+        # The bot shows a receipt right after this commits; the assignment notice may join it
+        # (services.complaints.receipts).
+        receipt_message_id=RECEIPT_PENDING if data.get("receipt_pending") else None,
     )
     for _ in range(CODE_ATTEMPTS):
         try:
