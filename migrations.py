@@ -91,6 +91,14 @@ def _complaint_channel_contact(migrator) -> list:
             + add_missing_columns(migrator, models.StatusChange, ("note_private",)))
 
 
+def _public_pages(migrator) -> list:
+    """The public pages' partial indexes over the complaints the public may see."""
+    table = models.Complaint._meta.table_name
+    present = {index.name for index in models.db.get_indexes(table)}
+    return [migrator.add_index(table, columns, where=SQL(models.PUBLIC_PREDICATE), name=name)
+            for name, columns in models.PUBLIC_INDEXES if name not in present]
+
+
 # Each step: (version it produces, description, function(migrator) -> list of operations).
 STEPS: list[tuple[int, str, callable]] = [
     (2, "reminder marks: phase, due_at, next_at", _reminder_mark_quiet_until),
@@ -98,6 +106,7 @@ STEPS: list[tuple[int, str, callable]] = [
     (4, "panel sessions: one row per login, deleted at logout", _panel_sessions),
     (5, "held updates: what the polling bot confirmed to Telegram before handling it", _held_updates),
     (6, "complaints: channel, the reporter's contact when not on Telegram, what may be public", _complaint_channel_contact),
+    (7, "public pages: indexes of the complaints the public may see", _public_pages),
 ]
 
 LATEST_VERSION = 1 + len(STEPS)

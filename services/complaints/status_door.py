@@ -38,6 +38,7 @@ class Change:
     # Extra rows written in the same transaction (office notices...): fn(complaint, history).
     also: Callable | None = None
     notify_reporter: bool = True
+    note_private: bool = False               # the note is not a public reply (services.publicity)
 
 
 def change_status(complaint_id: int, change: Change, now: datetime | None = None) -> StatusChange:
@@ -109,7 +110,7 @@ def _apply(complaint: Complaint, change: Change, now: datetime) -> StatusChange:
         actor_official=change.actor, actor_reporter=change.reporter_actor,
         actor_label=_actor_label(change.actor, change.reporter_actor, change.actor_label),
         office_label=complaint.office_name, visible_to_reporter=change.visible_to_reporter,
-        created_at=now,
+        note_private=change.note_private, created_at=now,
     )
 
 
