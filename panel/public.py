@@ -68,6 +68,8 @@ def purl(endpoint: str, **values) -> str:
 
 
 def _switch_url(lang: str) -> str:
+    if g.get("public_error") or request.endpoint is None:
+        return url_for("publik.index", lang=lang)  # an error page echoes nothing of what was asked
     args = {k: v for k, v in request.args.items() if k != "lang"}
     args["lang"] = lang
     return url_for(request.endpoint, **(request.view_args or {}), **args)
@@ -175,6 +177,7 @@ def photo(photo_id: int):
 
 @bp.errorhandler(404)
 def _not_found(exc):
+    g.public_error = True
     return render_template("public/error.html", code=404, message=tr("public.error.not_found")), 404
 
 
