@@ -13,7 +13,7 @@
 
   function showPublicMap(el) {
     if (!el || typeof L === "undefined") { return; }
-    var map = L.map(el, { scrollWheelZoom: false });
+    var map = L.map(el, { scrollWheelZoom: false, minZoom: 1, maxZoom: 19 });
     if (el.dataset.tiles) {
       L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: "&copy; OpenStreetMap" }).addTo(map);
     }
@@ -63,7 +63,7 @@
   function showPoint(el) {
     if (!el || typeof L === "undefined") { return; }
     var lat = parseFloat(el.dataset.lat), lon = parseFloat(el.dataset.lon);
-    var map = L.map(el, { scrollWheelZoom: false }).setView([lat, lon], 16);
+    var map = L.map(el, { scrollWheelZoom: false, maxZoom: 19 }).setView([lat, lon], 16);
     if (el.dataset.tiles) {
       L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: "&copy; OpenStreetMap" }).addTo(map);
     }
