@@ -245,6 +245,10 @@ def _map_data(filters: Filters, box: Box, zoom: int, size: float, max_points: in
 
 def extent() -> dict | None:
     """The box of the regency's villages (the map's first view); None without villages."""
+    return cached("extent", _extent)
+
+
+def _extent() -> dict | None:
     row = (Desa.select(fn.MIN(Desa.min_lon), fn.MIN(Desa.min_lat), fn.MAX(Desa.max_lon), fn.MAX(Desa.max_lat))
            .tuples().first())
     if not row or row[0] is None:
@@ -302,7 +306,11 @@ def cached(key: str, compute):
 
 
 def choices(lang: str = "id") -> dict:
-    """The filters' choices: categories, kecamatan, villages (of a kecamatan)."""
+    """The filters' choices: categories, kecamatan, statuses, periods (cached)."""
+    return cached(f"choices:{lang}", lambda: _choices(lang))
+
+
+def _choices(lang: str) -> dict:
     categories = [(c.id, c.name(lang)) for c in Category.select().where(Category.active == True)  # noqa: E712
                   .order_by(Category.sort_order, Category.name_id)]
     kecamatan = [(k.id, k.name) for k in Kecamatan.select(Kecamatan.id, Kecamatan.name).order_by(Kecamatan.name)]
@@ -312,6 +320,10 @@ def choices(lang: str = "id") -> dict:
 def villages_of(kecamatan_id: int | None) -> list[tuple[int, str]]:
     if not kecamatan_id:
         return []
+    return [tuple(pair) for pair in cached(f"villages:{kecamatan_id}", lambda: _villages_of(kecamatan_id))]
+
+
+def _villages_of(kecamatan_id: int) -> list[tuple[int, str]]:
     return [(d.id, str(d)) for d in Desa.select(Desa.id, Desa.name, Desa.kind)
             .where(Desa.kecamatan == kecamatan_id).order_by(Desa.name)]
 
