@@ -13,7 +13,9 @@ warm-ups and timed with perf_counter:
 - the map's JSON over the whole regency (zoom 7, as a phone or a desktop first shows it) and
   over boxes of one screen at zooms 9, 11, 13 and 17 (single points): "cold" (Redis cache
   emptied before every request: the SQL itself) and "warm" (as a visitor after another);
-- the performance page: cold (computed) and warm (from the cache).
+- the performance page: cold (computed) and warm (from the cache);
+- "stale": an answer older than PUBLIC_CACHE_SECONDS, served at once while one worker job
+  computes it again (no worker runs here: the job only waits in its queue).
 
 Its own database (wadul_bench_public), dropped at the end unless --keep; Redis db 6.
 """
@@ -74,7 +76,7 @@ def seed_sql(count: int) -> None:
                  CASE WHEN rs < 0.55 THEN 'closed' WHEN rs < 0.65 THEN 'resolved' WHEN rs < 0.71 THEN 'rejected'
                       WHEN rs < 0.83 THEN 'in_progress' WHEN rs < 0.95 THEN 'assigned' WHEN rs < 0.96 THEN 'forwarded'
                       WHEN rs < 0.97 THEN 'reopened' ELSE 'new' END AS st
-          FROM (SELECT g, random() AS rs FROM generate_series(1, {int(count)}) g) s
+          FROM (SELECT g, random() AS rs FROM generate_series(1::bigint, {int(count)}::bigint) g) s
           JOIN bench_vill v ON v.rn = 1 + (g * 7919) %% {nv}
           JOIN bench_cat c ON c.rn = 1 + ((g / 7) * 104729 + g) %% {nc}
         ) a
@@ -173,16 +175,32 @@ def main(argv=None) -> int:
         for name, url in map_urls.items():
             results[f"{name} cold"] = time_get(client, url, runs, before=forget, check=clusters_or_points)
             results[f"{name} warm"] = time_get(client, url, runs)
+        def make_stale():
+            import json
+
+            conn = runtime.redis()
+            for key in conn.keys(f"{cfg.QUEUE_PREFIX}:public:*"):
+                raw = conn.get(key)
+                if raw and not key.endswith(b":refreshing"):
+                    entry = json.loads(raw)
+                    entry["at"] -= 10 * cfg.PUBLIC_CACHE_SECONDS
+                    conn.set(key, json.dumps(entry))
+
+        whole_url = map_urls["map zoom 7 (whole regency)"]
+        results["map zoom 7 (whole regency) stale (served while a job refreshes)"] = time_get(
+            client, whole_url, runs, before=make_stale)
         results["performance 90 days cold"] = time_get(client, "/publik/kinerja?periode=90", max(5, runs // 6),
                                                        before=forget)
         results["performance 365 days cold"] = time_get(client, "/publik/kinerja?periode=365", max(5, runs // 6),
                                                         before=forget)
         results["performance 90 days warm"] = time_get(client, "/publik/kinerja?periode=90", runs)
+        results["performance 365 days stale (served while a job refreshes)"] = time_get(
+            client, "/publik/kinerja?periode=365", runs, before=make_stale)
         for name, times in results.items():
             print(f"{name}: {summary_ms(times)}")
-        served = {n: t for n, t in results.items() if not n.endswith(" cold") and not n.startswith("lookup")}
+        served = {n: t for n, t in results.items() if not n.endswith(" cold")}
         worst_name, worst = max(served.items(), key=lambda item: pct(item[1], 95))
-        print(f"target p95 < 100 ms for the pages as served (list, map warm, performance warm): worst "
+        print(f"target p95 < 100 ms for the pages as served (list; map and performance warm or stale): worst "
               f"{worst_name} {pct(worst, 95) * 1000:.0f} ms -> {verdict(pct(worst, 95) < TARGET_S)}")
         cold = {n: t for n, t in results.items() if n.endswith(" cold")}
         worst_name, worst = max(cold.items(), key=lambda item: pct(item[1], 95))

@@ -52,10 +52,10 @@ class Filters:
     @classmethod
     def parse(cls, args) -> "Filters":
         def number(name):
-            raw = (args.get(name) or "").strip()
+            raw = str(args.get(name) or "").strip()
             return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
 
-        status = (args.get("status") or "").strip()
+        status = str(args.get("status") or "").strip()
         period = number("periode")
         return cls(category=number("kategori"), kecamatan=number("kecamatan"), desa=number("desa"),
                    status=status if status in st.ALL else "", period=period if period in PERIODS else None)
@@ -208,21 +208,27 @@ def _cell(expr, offset: float, size: float):
 def map_data(filters: Filters, box: Box, zoom: int) -> dict:
     """{"zoom", "clusters": [{lat, lon, count}], "points": [{lat, lon, code, status}]} for the
     public complaints in `box`; clusters unless the zoom is high and the points few."""
-    cfg = runtime.config()
     zoom = max(MIN_ZOOM, min(int(zoom), MAX_ZOOM))
     size = cell_degrees(zoom)
+    whole = extent()
+    if whole:  # nothing lies outside the regency: a box showing all of it is the regency's box
+        box = Box(max(box.west, whole["west"]), max(box.south, whole["south"]),
+                  min(box.east, whole["east"]), min(box.north, whole["north"]))
+        if box.west > box.east or box.south > box.north:
+            return {"zoom": zoom, "clusters": [], "points": []}
     # Snap the box outwards to the grid: neighbouring requests share cells and the cache.
-    snapped = Box(math.floor(box.west / size) * size, math.floor(box.south / size) * size,
-                  math.ceil(box.east / size) * size, math.ceil(box.north / size) * size)
-    key = f"map:{zoom}:{snapped.west:.6f},{snapped.south:.6f},{snapped.east:.6f},{snapped.north:.6f}:{filters.key()}"
-    return cached(key, lambda: _map_data(filters, snapped, zoom, size, cfg.PUBLIC_MAP_MAX_POINTS))
+    snapped = [math.floor(box.west / size) * size, math.floor(box.south / size) * size,
+               math.ceil(box.east / size) * size, math.ceil(box.north / size) * size]
+    spec = ["map", filters.args(), [round(v, 6) for v in snapped], zoom]
+    return cached(spec)
 
 
 def _in_box(box: Box):
     return (Complaint.latitude.between(box.south, box.north) & Complaint.longitude.between(box.west, box.east))
 
 
-def _map_data(filters: Filters, box: Box, zoom: int, size: float, max_points: int) -> dict:
+def _map_data(filters: Filters, box: Box, zoom: int) -> dict:
+    size, max_points = cell_degrees(zoom), runtime.config().PUBLIC_MAP_MAX_POINTS
     where = filters.condition() & _in_box(box)
     if zoom >= POINTS_ZOOM:
         points = list(Complaint.select(Complaint.tracking_code, Complaint.status, Complaint.latitude,
@@ -245,7 +251,7 @@ def _map_data(filters: Filters, box: Box, zoom: int, size: float, max_points: in
 
 def extent() -> dict | None:
     """The box of the regency's villages (the map's first view); None without villages."""
-    return cached("extent", _extent)
+    return cached(["extent"])
 
 
 def _extent() -> dict | None:
@@ -261,7 +267,7 @@ def performance(days: int, now: datetime | None = None) -> dict:
     """Per-office figures over the public complaints filed in the last `days` days:
     {"days", "generated_at", "opd": [lines], "desa": [lines]}; cached."""
     days = days if days in PERIODS else DEFAULT_PERIOD
-    return cached(f"perf:{days}", lambda: _performance(days, now or utcnow()))
+    return cached(["perf", days])
 
 
 def _performance(days: int, now: datetime) -> dict:
@@ -284,30 +290,93 @@ def _performance(days: int, now: datetime) -> dict:
 
 
 # --- the cache ----------------------------------------------------------------------------------
-def cached(key: str, compute):
-    """`compute()`'s JSON-able answer, kept in Redis for PUBLIC_CACHE_SECONDS; computed directly
-    when Redis is away (slower, never wrong)."""
+# Answers are named by a spec (a JSON list: what to compute and with which arguments), so that a
+# worker can compute one again from its name alone. An answer is fresh for PUBLIC_CACHE_SECONDS;
+# after that, for as long again times STALE_FACTOR, it is still served while one worker job
+# (`workers.jobs.refresh_public`) computes it anew: visitors never wait for the slow aggregates
+# (the map of a whole regency, the performance of a year) except the very first one.
+STALE_FACTOR = 12
+REFRESH_JOB = "workers.jobs.refresh_public"
+
+
+def _compute(spec: list):
+    kind, *args = spec
+    if kind == "map":
+        filter_args, box, zoom = args
+        return _map_data(Filters.parse(filter_args), Box(*box), zoom)
+    if kind == "perf":
+        return _performance(args[0], utcnow())
+    if kind == "choices":
+        return _choices(args[0])
+    if kind == "villages":
+        return _villages_of(args[0])
+    if kind == "extent":
+        return _extent()
+    raise ValueError(f"unknown public cache spec {spec!r}")
+
+
+def _cache_key(spec: list) -> str:
+    return f"{runtime.config().QUEUE_PREFIX}:public:{json.dumps(spec, sort_keys=True, separators=(',', ':'))}"
+
+
+def cached(spec: list):
+    """The answer for `spec`: from Redis when fresh; stale (with a refresh queued) when older;
+    computed here when absent or when Redis is away (slower, never wrong)."""
+    import time
+
     cfg = runtime.config()
-    full = f"{cfg.QUEUE_PREFIX}:public:{key}"
+    key = _cache_key(spec)
     try:
         conn = runtime.redis()
-        raw = conn.get(full)
-        if raw is not None:
-            return json.loads(raw)
+        raw = conn.get(key)
     except RedisError as exc:
         log.warning("public cache unavailable: %s", exc)
-        return compute()
-    value = compute()
+        return _compute(spec)
+    if raw is not None:
+        entry = json.loads(raw)
+        if time.time() - entry["at"] >= cfg.PUBLIC_CACHE_SECONDS:
+            _queue_refresh(conn, key, spec)
+        return entry["value"]
+    return store(spec)
+
+
+def store(spec: list):
+    """Compute the answer for `spec` and keep it; returns it."""
+    import time
+
+    cfg = runtime.config()
+    value = _compute(spec)
     try:
-        conn.set(full, json.dumps(value), ex=cfg.PUBLIC_CACHE_SECONDS)
+        runtime.redis().set(_cache_key(spec), json.dumps({"at": time.time(), "value": value}),
+                            ex=cfg.PUBLIC_CACHE_SECONDS * STALE_FACTOR)
     except RedisError as exc:
         log.warning("public cache unavailable: %s", exc)
     return value
 
 
+def _queue_refresh(conn, key: str, spec: list) -> None:
+    """One refresh job per stale answer (a lock for the time it may take)."""
+    from services.messaging import enqueue
+
+    try:
+        if conn.set(f"{key}:refreshing", 1, nx=True, ex=120):
+            enqueue.enqueue(runtime.QUEUE_LOW, REFRESH_JOB, spec, result_ttl=0)
+    except RedisError as exc:
+        log.warning("public cache unavailable: %s", exc)
+
+
+def refresh(spec: list) -> None:
+    """The refresh job's work: compute `spec` again and keep it."""
+    store(spec)
+    try:
+        runtime.redis().delete(f"{_cache_key(spec)}:refreshing")
+    except RedisError as exc:
+        log.warning("public cache unavailable: %s", exc)
+
+
 def choices(lang: str = "id") -> dict:
     """The filters' choices: categories, kecamatan, statuses, periods (cached)."""
-    return cached(f"choices:{lang}", lambda: _choices(lang))
+    return cached(["choices", lang])
 
 
 def _choices(lang: str) -> dict:
@@ -320,7 +389,7 @@ def _choices(lang: str) -> dict:
 def villages_of(kecamatan_id: int | None) -> list[tuple[int, str]]:
     if not kecamatan_id:
         return []
-    return [tuple(pair) for pair in cached(f"villages:{kecamatan_id}", lambda: _villages_of(kecamatan_id))]
+    return [tuple(pair) for pair in cached(["villages", kecamatan_id])]
 
 
 def _villages_of(kecamatan_id: int) -> list[tuple[int, str]]:

@@ -150,14 +150,33 @@ def test_performance_page_per_opd_and_village_in_both_languages(client):
     assert client.get("/publik/kinerja?periode=zzz").status_code == 200
 
 
-def test_performance_is_cached_for_a_short_time(client, redis_conn):
+def test_performance_is_cached_then_served_stale_while_a_worker_refreshes_it(client, redis_conn, run_worker):
+    import json
+
     client.get("/publik/kinerja?periode=30")
-    keys = [k.decode() for k in redis_conn.keys("*:public:perf:30")]
-    assert keys and 0 < redis_conn.ttl(keys[0]) <= 300
+    keys = [k for k in redis_conn.keys("*:public:*") if b'"perf",30' in k]
+    assert len(keys) == 1 and redis_conn.ttl(keys[0]) > 300
     public(first_response_at=utcnow())
-    assert "PUTR" not in text(client.get("/publik/kinerja?periode=30"))  # the cached answer, until it expires
-    redis_conn.delete(keys[0])
+    assert "PUTR" not in text(client.get("/publik/kinerja?periode=30"))  # fresh: the kept answer
+    entry = json.loads(redis_conn.get(keys[0]))
+    entry["at"] -= 301  # older than PUBLIC_CACHE_SECONDS
+    redis_conn.set(keys[0], json.dumps(entry))
+    assert "PUTR" not in text(client.get("/publik/kinerja?periode=30"))  # stale, served at once...
+    run_worker()  # ...while one job computes it again
     assert "PUTR" in text(client.get("/publik/kinerja?periode=30"))
+    assert not [k for k in redis_conn.keys("*refreshing")]
+
+
+def test_hiding_a_complaint_empties_the_public_cache(client, redis_conn):
+    from services import public_stats
+
+    complaint = public()
+    desa = complaint.desa
+    url = f"/publik/peta.json?z=8&bbox={desa.centroid_lon - 1},{desa.centroid_lat - 1},{desa.centroid_lon + 1},{desa.centroid_lat + 1}"
+    assert client.get(url).get_json()["clusters"]
+    Complaint.update(public_hidden=True).where(Complaint.id == complaint.id).execute()
+    public_stats.forget_map()
+    assert client.get(url).get_json()["clusters"] == []
 
 
 def test_lookup_by_code_public_confidential_unknown_and_bad_input(client):
