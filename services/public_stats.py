@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from peewee import JOIN, SQL, NodeList, PostgresqlDatabase, fn
@@ -92,7 +92,6 @@ class Page:
     per_page: int
     has_next: bool
     last_allowed: int = 0
-    items: list = field(default_factory=list)
 
     @property
     def has_prev(self) -> bool:
@@ -263,7 +262,7 @@ def _extent() -> dict | None:
 
 
 # --- performance --------------------------------------------------------------------------------
-def performance(days: int, now: datetime | None = None) -> dict:
+def performance(days: int) -> dict:
     """Per-office figures over the public complaints filed in the last `days` days:
     {"days", "generated_at", "opd": [lines], "desa": [lines]}; cached."""
     days = days if days in PERIODS else DEFAULT_PERIOD
