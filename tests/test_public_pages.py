@@ -3,7 +3,6 @@ page, performance, the code lookup with its rate limit; the panel's controls of 
 The privacy test lives in test_public_privacy.py."""
 from datetime import timedelta
 
-
 import migrations
 import models
 from core import status as st
