@@ -171,6 +171,14 @@ class Config:
     TRUSTED_PROXY_COUNT: int = 0             # reverse proxies in front of the panel whose X-Forwarded-For is believed
     SESSION_COOKIE_SECURE: bool = False      # set true behind https
     TILE_URL: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    # Public pages (/publik): no login, no personal data (services.publicity)
+    PUBLIC_PAGES: bool = True                # false: /publik answers 404
+    PUBLIC_PAGE_SIZE: int = 20               # complaints per page of the public list (at most 50 on request)
+    PUBLIC_MAX_PAGE: int = 200               # deepest page of one list; narrow by filters for older ones
+    PUBLIC_CACHE_SECONDS: int = 300          # performance figures and map clusters kept in Redis this long
+    PUBLIC_LOOKUP_MAX: int = 20              # code lookups from one address per window; 0 = no limit
+    PUBLIC_LOOKUP_WINDOW_SECONDS: int = 600
+    PUBLIC_MAP_MAX_POINTS: int = 300         # single points at high zoom at most; more become clusters
     TESTING: bool = False
     extra: dict = field(default_factory=dict, compare=False)
 
@@ -230,8 +238,12 @@ class Config:
             raise ConfigError("SEND_RETRY_SECONDS must not exceed SEND_RETRY_MAX_DELAY_SECONDS")
         if not self.SEND_RETRY_MAX_AGE_HOURS > 0:
             raise ConfigError("SEND_RETRY_MAX_AGE_HOURS must be more than 0 (hours, e.g. 24 or 0.5)")
+        for name in ("PUBLIC_PAGE_SIZE", "PUBLIC_MAX_PAGE", "PUBLIC_CACHE_SECONDS", "PUBLIC_LOOKUP_WINDOW_SECONDS",
+                     "PUBLIC_MAP_MAX_POINTS"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1")
         for name in ("BOT_GLOBAL_PER_SECOND", "BOT_CHAT_BURST", "BOT_PERSON_PER_MINUTE", "BOT_PERSON_BURST",
-                     "LOGIN_MAX_PER_ADDRESS", "LOGIN_ACCOUNT_ADDRESSES", "TRUSTED_PROXY_COUNT"):
+                     "LOGIN_MAX_PER_ADDRESS", "LOGIN_ACCOUNT_ADDRESSES", "TRUSTED_PROXY_COUNT", "PUBLIC_LOOKUP_MAX"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be 0 (off) or more")
         if self.LOGIN_ACCOUNT_ADDRESSES == 1:

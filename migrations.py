@@ -112,6 +112,12 @@ def _complaint_receipt(migrator) -> list:
     """The bot's receipt message of a complaint (id and text), so that the assignment notice
     can be added to it by an edit rather than sent as another message."""
     return add_missing_columns(migrator, models.Complaint, ("receipt_message_id", "receipt_text"))
+def _public_pages(migrator) -> list:
+    """The public pages' partial indexes over the complaints the public may see."""
+    table = models.Complaint._meta.table_name
+    present = {index.name for index in models.db.get_indexes(table)}
+    return [migrator.add_index(table, columns, where=SQL(models.PUBLIC_PREDICATE), name=name)
+            for name, columns in models.PUBLIC_INDEXES if name not in present]
 
 
 # Each step: (version it produces, description, function(migrator) -> list of operations).
@@ -126,6 +132,7 @@ STEPS: list[tuple[int, str, callable]] = [
     (9, "complaints: named handler and priority", _complaint_handler_priority),
     (10, "asking the reporter: questions, the category's pause, the reporter's news flag", _asking_the_reporter),
     (11, "complaints: the bot's receipt message (id, text), edited to add the assignment", _complaint_receipt),
+    (12, "public pages: indexes of the complaints the public may see", _public_pages),
 ]
 
 LATEST_VERSION = 1 + len(STEPS)

@@ -373,6 +373,21 @@ Complaint.add_index(Complaint.index(
     Complaint.resolution_due_at, where=SQL(OPEN_PREDICATE), name="complaint_open_deadlines"))
 
 
+# The public pages (services.publicity, services.public_stats) read only complaints the public may
+# see: newest first, by category, by status, and by place for the map. Partial indexes over
+# exactly those rows; the predicate is literal SQL, the same words publicity.public_condition writes.
+PUBLIC_PREDICATE = "NOT is_confidential AND NOT public_hidden"
+PUBLIC_INDEXES = (
+    ("complaint_public_created", ("created_at", "id")),
+    ("complaint_public_category", ("category_id", "created_at")),
+    ("complaint_public_status", ("status", "created_at")),
+    ("complaint_public_point", ("latitude", "longitude")),
+)
+for _name, _columns in PUBLIC_INDEXES:
+    Complaint.add_index(Complaint.index(*[getattr(Complaint, c.removesuffix("_id")) for c in _columns],
+                                        where=SQL(PUBLIC_PREDICATE), name=_name))
+
+
 class StatusChange(BaseModel):
     """The complaint's history: every status change and note, who, when, for whom."""
 

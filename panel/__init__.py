@@ -42,6 +42,10 @@ def _database_per_request(app: Flask) -> None:
     # requests (or from start-up) breaks the next request ("Connection already opened").
     @app.before_request
     def _open():
+        from flask import request
+
+        if (request.endpoint or "").startswith("publik."):
+            return  # the public pages often answer from Redis: connect on the first query (autoconnect)
         models.db.connect(reuse_if_open=True)
 
     @app.teardown_request

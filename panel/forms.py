@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import SelectField, TextAreaField
+from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from panel.auth import PanelForm
@@ -53,6 +53,21 @@ class AskForm(PanelForm):
 
 class WithdrawForm(PanelForm):
     """Taking the open question back: nothing but the CSRF token."""
+
+
+def _note_private():
+    # The office's note is a public reply (services.publicity) unless it is marked private here.
+    return BooleanField(LazyText("public.panel.note_private"), default=False)
+
+
+for _form in (AcceptForm, ResolveForm, RejectForm, ForwardForm):
+    _form.note_private = _note_private()
+
+
+class PublicityForm(PanelForm):
+    """Whether the complaint stays off the public pages (Complaint.public_hidden)."""
+
+    public_hidden = BooleanField(LazyText("public.panel.hidden"), default=False)
 
 
 FORMS = {

@@ -28,6 +28,8 @@ def current_lang() -> str:
     """The language of this request: the user's choice, else the configured default."""
     if not has_request_context():
         return i18n.DEFAULT
+    if g.get("page_lang") in LANGUAGES:  # the public pages: ?lang=en, no session (panel.public)
+        return g.page_lang
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen

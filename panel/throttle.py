@@ -87,3 +87,24 @@ def clear(username: str, address: str) -> None:
         pipe.execute()
     except RedisError as exc:
         log.warning("login throttle unavailable: %s", exc)
+
+
+def public_lookup(address: str) -> int:
+    """Count one tracking-code lookup on the public pages from `address`; returns the seconds it
+    must wait when it is over PUBLIC_LOOKUP_MAX lookups in PUBLIC_LOOKUP_WINDOW_SECONDS (0: go
+    on). Every lookup counts, found or not: guessing codes (the reporter's secret) costs as much
+    as reading them. Fails open without Redis, like the login throttle (logged)."""
+    cfg = runtime.config()
+    if not cfg.PUBLIC_LOOKUP_MAX:
+        return 0
+    key = f"{cfg.QUEUE_PREFIX}:public-lookup:{_digest(address)}"
+    try:
+        pipe = runtime.redis().pipeline()
+        pipe.incr(key)
+        pipe.expire(key, cfg.PUBLIC_LOOKUP_WINDOW_SECONDS, nx=True)
+        pipe.ttl(key)
+        count, _, ttl = pipe.execute()
+    except RedisError as exc:
+        log.warning("public lookup throttle unavailable: %s", exc)
+        return 0
+    return max(int(ttl), 1) if int(count) > cfg.PUBLIC_LOOKUP_MAX else 0

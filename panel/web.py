@@ -30,6 +30,9 @@ def init_web(app: Flask) -> None:
     formatting.init_app(app)
     media.init_app(app)
     init_admin(app)
+    from panel import public
+
+    public.init_app(app)
     _pages(app)
 
 
@@ -60,7 +63,7 @@ def _pages(app: Flask) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
-        if not (request.endpoint or "").endswith("static"):
+        if not (request.endpoint or "").endswith("static") and not (request.endpoint or "").startswith("publik."):
             # Pages, exports and photos show personal data: no copy stays in a browser's or a
             # proxy's cache after the official leaves (shared computers in offices).
             headers["Cache-Control"] = "no-store"

@@ -11,11 +11,20 @@ The consent model (README, "Public pages"):
   (`Complaint.photos_public`); result photos of the office follow the same consent.
 - The office's notes to the reporter are public replies unless the office marked the note
   private (`StatusChange.note_private`); the reporter's own later words (added information,
-  reopening reasons, ratings' comments) are never public.
+  reopening reasons, ratings' comments) are never public; nor is the description the
+  reporter wrote at filing (it often names people and houses): the public reads the category,
+  the place, the status, the dates and the office's answers.
+- A public complaint's point is shown rounded to 4 decimals (about 11 m), never the exact
+  GPS fix of the reporter's phone.
+- A lookup by tracking code (the reporter's secret) of a complaint that is not public shows
+  its status and dates only.
 """
 from __future__ import annotations
 
-from models import Complaint, StatusChange
+from models import Complaint, Photo, StatusChange
+
+POINT_DECIMALS = 4  # about 11 m: where the problem is, not which house the reporter stood in
+PUBLIC_PHOTO_KINDS = ("report", "result")  # the reporter's later photos (followup, reopen) never
 
 
 def public_complaints():
@@ -25,7 +34,9 @@ def public_complaints():
 
 def public_condition():
     """The rule as an expression, for queries that select from Complaint with joins."""
-    return (Complaint.is_confidential == False) & (Complaint.public_hidden == False)  # noqa: E712
+    # NOT column, no bound value: the same words as the partial indexes' predicate
+    # (models.PUBLIC_PREDICATE), which PostgreSQL must see implied to use them.
+    return ~Complaint.is_confidential & ~Complaint.public_hidden
 
 
 def is_public(complaint: Complaint) -> bool:
@@ -39,3 +50,28 @@ def public_replies(complaint: Complaint):
                    & (StatusChange.actor_reporter.is_null()) & (StatusChange.note_private == False)  # noqa: E712
                    & (StatusChange.note != ""))
             .order_by(StatusChange.created_at, StatusChange.id))
+
+
+def public_point(latitude, longitude) -> tuple[float, float] | None:
+    """A complaint's point as the public may see it (rounded), or None without one."""
+    if latitude is None or longitude is None:
+        return None
+    return round(float(latitude), POINT_DECIMALS), round(float(longitude), POINT_DECIMALS)
+
+
+def public_photos(complaint: Complaint):
+    """The photos of a public complaint the public may see: its report photos and the office's
+    result photos, only with the reporter's consent; none otherwise."""
+    if not is_public(complaint) or not complaint.photos_public:
+        return Photo.select().where(Photo.id < 0)
+    return (Photo.select().where((Photo.complaint == complaint) & Photo.kind.in_(PUBLIC_PHOTO_KINDS)
+                                 & (Photo.path != ""))
+            .order_by(Photo.id))
+
+
+def public_photo(photo_id: int) -> Photo | None:
+    """One photo the public may see, by id; None when it is not (or does not exist)."""
+    return (Photo.select().join(Complaint, on=(Photo.complaint == Complaint.id))
+            .where((Photo.id == photo_id) & public_condition() & (Complaint.photos_public == True)  # noqa: E712
+                   & Photo.kind.in_(PUBLIC_PHOTO_KINDS) & (Photo.path != ""))
+            .get_or_none())

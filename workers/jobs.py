@@ -188,3 +188,11 @@ def weekly_report(now: datetime | None = None, days: int | None = None, force: b
     else:
         report = reports.weekly_report(now)
     return report.id if report else None
+
+
+@_job
+def refresh_public(spec: list) -> None:
+    """Compute a public page's cached answer again (services.public_stats: served stale meanwhile)."""
+    from services import public_stats
+
+    public_stats.refresh(spec)

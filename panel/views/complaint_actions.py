@@ -6,9 +6,9 @@ from flask_admin import expose
 
 from core.status import TransitionError
 from panel.auth import current_official
-from panel.forms import WithdrawForm, action_form
+from panel.forms import PublicityForm, WithdrawForm, action_form
 from panel.language import tr
-from services import access
+from services import access, public_stats, publicity
 from services.complaints import asking, desk
 
 
@@ -31,8 +31,38 @@ class ComplaintActions:
         kept = session.pop(KEPT_NOTE, None)
         if kept and kept.get("complaint") == complaint.id and kept.get("action") in forms:
             forms[kept["action"]].note.data = kept.get("note", "")
+        public_form = PublicityForm(prefix="publicity", data={"public_hidden": complaint.public_hidden}) \
+            if actions and not complaint.is_confidential else None
         return dict(actions=actions, forms=forms, templates=list(access.visible_templates(official)),
+                    publicity_form=public_form, is_public=publicity.is_public(complaint),
                     **_asking_context(complaint, official))
+
+    @expose("/publicity/", methods=("POST",))
+    def publicity_view(self):
+        """Take the complaint off the public pages, or show it again (an office that may act on it,
+        or the main admin); written in the history as an internal note."""
+        complaint = self.get_one(request.args.get("id"))
+        official = current_official()
+        if not access.can_act(official, complaint) or complaint.is_confidential:
+            abort(403)
+        form = PublicityForm(prefix="publicity")
+        if not form.validate_on_submit():
+            _flash_errors(form)
+            return redirect(self.get_url(".details_view", id=complaint.id))
+        hidden = bool(form.public_hidden.data)
+        if hidden != complaint.public_hidden:
+            from models import Complaint
+            from services.complaints.status_door import add_note
+            from services.tx import transaction
+
+            with transaction():
+                Complaint.update(public_hidden=hidden).where(Complaint.id == complaint.id).execute()
+                add_note(complaint.id, tr("public.panel.state_hidden" if hidden else "public.panel.state_public"),
+                         actor=official, visible_to_reporter=False)
+            public_stats.forget_map()
+        done = "public.panel.done_hidden" if hidden else "public.panel.done_shown"
+        flash(tr(done, code=complaint.tracking_code), "success")
+        return redirect(self.get_url(".details_view", id=complaint.id))
 
     @expose("/act/<action>/", methods=("POST",))
     def act_view(self, action):
@@ -99,7 +129,9 @@ def _request_from(action: str, form) -> desk.Request:
     photo = getattr(form, "photo", None)
     data = photo.data.read() if photo is not None and photo.data else None
     target = form.target.data if hasattr(form, "target") else ""
-    return desk.Request(action=action, note=(form.note.data or "").strip(), target=target, photo=data or None)
+    private = bool(getattr(form, "note_private", None) is not None and form.note_private.data)
+    return desk.Request(action=action, note=(form.note.data or "").strip(), target=target, photo=data or None,
+                        note_private=private)
 
 
 def _flash_errors(form) -> None:

@@ -116,6 +116,7 @@ class Request:
     note: str = ""
     target: str = ""            # forward: "opd:<id>" or "desa:<id>"
     photo: bytes | None = None  # resolve: the result photo as uploaded
+    note_private: bool = False  # the note is for the reporter only, not a public reply
 
 
 class ActionError(ValueError):
@@ -134,7 +135,8 @@ def perform(complaint: Complaint, official: Official, req: Request):
     news.seen_by(official, complaint)  # acting on it: the reporter's news has been seen
     if req.action == access.NOTE:
         return add_note(complaint.id, req.note, actor=official, visible_to_reporter=False)
-    change = Change(to_status=access.ACTION_STATUS[req.action], note=req.note, actor=official)
+    change = Change(to_status=access.ACTION_STATUS[req.action], note=req.note, actor=official,
+                    note_private=req.note_private)
     if req.action == access.FORWARD:
         change.to_opd, change.to_desa = parse_target(req.target)
     if req.photo is None:

@@ -43,6 +43,7 @@ class Change:
     # ("reporter.change.<key>") and the note it carries (the assignment after a disposisi).
     reporter_key: str = ""
     reporter_note: str = ""
+    note_private: bool = False               # the note is not a public reply (services.publicity)
 
 
 def change_status(complaint_id: int, change: Change, now: datetime | None = None) -> StatusChange:
@@ -116,7 +117,7 @@ def _apply(complaint: Complaint, change: Change, now: datetime) -> StatusChange:
         actor_official=change.actor, actor_reporter=change.reporter_actor,
         actor_label=_actor_label(change.actor, change.reporter_actor, change.actor_label),
         office_label=complaint.office_name, visible_to_reporter=change.visible_to_reporter,
-        created_at=now,
+        note_private=change.note_private, created_at=now,
     )
 
 
