@@ -164,6 +164,8 @@ class Config:
     TRUSTED_PROXY_COUNT: int = 0             # reverse proxies in front of the panel whose X-Forwarded-For is believed
     SESSION_COOKIE_SECURE: bool = False      # set true behind https
     TILE_URL: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    # Open311 GeoReport v2 API (/open311/v2, its discovery lists PANEL_URL + /open311/v2)
+    OPEN311_POSTS_PER_MINUTE: int = 20       # complaints one API key may post a minute; 0 = no limit
     TESTING: bool = False
     extra: dict = field(default_factory=dict, compare=False)
 
@@ -224,7 +226,8 @@ class Config:
         if not self.SEND_RETRY_MAX_AGE_HOURS > 0:
             raise ConfigError("SEND_RETRY_MAX_AGE_HOURS must be more than 0 (hours, e.g. 24 or 0.5)")
         for name in ("BOT_GLOBAL_PER_SECOND", "BOT_CHAT_BURST", "BOT_PERSON_PER_MINUTE", "BOT_PERSON_BURST",
-                     "LOGIN_MAX_PER_ADDRESS", "LOGIN_ACCOUNT_ADDRESSES", "TRUSTED_PROXY_COUNT"):
+                     "LOGIN_MAX_PER_ADDRESS", "LOGIN_ACCOUNT_ADDRESSES", "TRUSTED_PROXY_COUNT",
+                     "OPEN311_POSTS_PER_MINUTE"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be 0 (off) or more")
         if self.LOGIN_ACCOUNT_ADDRESSES == 1:

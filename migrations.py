@@ -91,6 +91,11 @@ def _complaint_channel_contact(migrator) -> list:
             + add_missing_columns(migrator, models.StatusChange, ("note_private",)))
 
 
+def _open311_api_keys(migrator) -> list:
+    """Partners' keys for the Open311 API (only their hashes)."""
+    return [_Run(lambda: models.ApiKey.create_table(safe=True))]
+
+
 # Each step: (version it produces, description, function(migrator) -> list of operations).
 STEPS: list[tuple[int, str, callable]] = [
     (2, "reminder marks: phase, due_at, next_at", _reminder_mark_quiet_until),
@@ -98,6 +103,7 @@ STEPS: list[tuple[int, str, callable]] = [
     (4, "panel sessions: one row per login, deleted at logout", _panel_sessions),
     (5, "held updates: what the polling bot confirmed to Telegram before handling it", _held_updates),
     (6, "complaints: channel, the reporter's contact when not on Telegram, what may be public", _complaint_channel_contact),
+    (7, "open311: partners' API keys (hashes only)", _open311_api_keys),
 ]
 
 LATEST_VERSION = 1 + len(STEPS)
