@@ -57,8 +57,8 @@ MESSAGES = {
         "en": "Not found.",
     },
     "open311.error.request_not_found": {
-        "id": "Permintaan layanan {value} tidak ditemukan.",
-        "en": "Service request {value} was not found.",
+        "id": "Permintaan layanan tidak ditemukan.",
+        "en": "The service request was not found.",
     },
     "open311.error.rate": {
         "id": "Terlalu banyak aduan dari api_key ini; coba lagi dalam {seconds} detik.",

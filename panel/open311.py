@@ -217,7 +217,7 @@ def request_one(request_id: str, fmt: str):
     fmt = _fmt(fmt)
     found = open311.public_request(_code(request_id))
     if found is None:  # unknown, confidential and hidden look the same
-        raise Open311Error(404, "open311.error.request_not_found", value=request_id[:20])
+        raise Open311Error(404, "open311.error.request_not_found")
     return render(fmt, "service_requests", [_request(found, _lang())])
 
 
