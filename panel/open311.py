@@ -17,6 +17,7 @@ domain (what is public, how a post becomes a complaint) is services.open311.
 from __future__ import annotations
 
 import json
+import re
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from flask import Blueprint, Response, current_app, request
@@ -33,6 +34,8 @@ bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-12-06T00:00:00Z"  # when this API last changed (discovery's changeset)
+# Characters XML 1.0 cannot carry at all (ElementTree would write them and break the document).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # XML element names of list items (the spec's: services/service, service_requests/request...).
 ITEM = {"services": "service", "service_requests": "request", "errors": "error", "endpoints": "endpoint",
         "formats": "format", "attributes": "attribute", "values": "value"}
@@ -64,7 +67,7 @@ def _xml(parent: Element, name: str, value) -> None:
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     elif value is not None:
-        element.text = str(value)
+        element.text = _NOT_XML.sub("", str(value))
 
 
 def render(fmt: str, root: str, body, status: int = 200) -> Response:

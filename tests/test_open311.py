@@ -237,6 +237,16 @@ def test_confidential_and_hidden_complaints_are_never_returned(client):
                 assert complaint.tracking_code not in text and complaint.description not in text
 
 
+def test_xml_stays_well_formed_whatever_a_text_holds(client):
+    complaint = with_code(description="Jalan <rusak> & berlubang \x01\x0b di \"depan\" sekolah, dekat pasar.")
+    public_reply(complaint, "Catatan dengan ]]> dan \x1f karakter kendali.")
+    root = xml_of(client.get(f"{API}/requests/{complaint.tracking_code}.xml"))
+    assert root.findtext("request/description") == 'Jalan <rusak> & berlubang  di "depan" sekolah, dekat pasar.'
+    assert root.findtext("request/status_notes") == "Catatan dengan ]]> dan  karakter kendali."
+    assert json_of(client.get(f"{API}/requests/{complaint.tracking_code}.json"))[0]["description"].startswith(
+        "Jalan <rusak> & berlubang \x01")
+
+
 def test_private_notes_and_the_reporters_words_are_not_status_notes(client):
     complaint = with_code()
     public_reply(complaint, "Sudah kami survei, perbaikan minggu depan.")
