@@ -94,11 +94,25 @@ def _refused(exc: Open311Error):
                                                                                              **exc.values))
 
 
-@bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
     """Werkzeug's refusals (a NUL in a parameter, a body too large) in the spec's format too."""
     key = {404: "open311.error.not_found", 405: "open311.error.method"}.get(exc.code, "open311.error.bad_request")
     return _error_response((request.view_args or {}).get("fmt"), exc.code or 400, i18n.t(key, _lang()))
+
+
+# By code: the panel's own pages for these codes (panel.web) would otherwise answer first.
+for _code in (400, 401, 403, 404, 405, 413):
+    bp.register_error_handler(_code, _http_error)
+bp.register_error_handler(HTTPException, _http_error)
+
+
+@bp.after_request
+def _cors(response):
+    """Public reads may be made by a web page of any site (no cookie is needed or read); posts
+    carry an api_key, which belongs on a partner's server, not in a page."""
+    if request.method in ("GET", "HEAD"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def _time(moment) -> str | None:

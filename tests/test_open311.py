@@ -174,6 +174,14 @@ def test_unknown_resource_and_format_answer_in_the_error_format(client):
     assert json_of(client.get(f"{API}/nothing.json"))[0]["code"] == 404
     response = client.delete(f"{API}/requests.json")
     assert response.status_code == 405 and json_of(response)[0]["code"] == 405
+    response = client.get(f"{API}/requests.json?status=open%00")  # the panel refuses NUL everywhere
+    assert response.status_code == 400 and json_of(response)[0]["code"] == 400
+
+
+def test_reads_may_come_from_any_web_page_posts_not(client, api_key):
+    assert client.get(f"{API}/services.json").headers["Access-Control-Allow-Origin"] == "*"
+    assert client.get(f"{API}/requests.xml").headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Origin" not in _post(client, api_key=api_key).headers
 
 
 # --- GET requests ---------------------------------------------------------------------------------
