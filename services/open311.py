@@ -188,7 +188,8 @@ def find_requests(ids: list[str] | None = None, codes: list[str] | None = None, 
         if statuses:
             wanted = sorted({s for status in statuses for s in wadul_statuses(status)})
             query = query.where(Complaint.status.in_(wanted))
-    rows = list(query.order_by(Complaint.created_at.desc(), Complaint.id.desc()).limit(MAX_REQUESTS))
+    # Plain rows, not model instances: a third of the time of a thousand-row answer.
+    rows = list(query.order_by(Complaint.created_at.desc(), Complaint.id.desc()).limit(MAX_REQUESTS).namedtuples())
     return _public(rows)
 
 
@@ -199,14 +200,14 @@ def public_request(code: str) -> PublicRequest | None:
     return found[0] if found else None
 
 
-def _public(rows: list[Complaint]) -> list[PublicRequest]:
+def _public(rows: list) -> list[PublicRequest]:
     """The rows as the public sees them, with a fixed number of queries (no village's boundary
     is read)."""
     if not rows:
         return []
     categories = {c.id: c for c in Category.select()}
     opds = {o.id: o for o in Opd.select()}
-    desa_ids = {i for r in rows for i in (r.desa_id, r.assigned_desa_id) if i}
+    desa_ids = {i for r in rows for i in (r.desa, r.assigned_desa) if i}
     desas = {d.id: d for d in Desa.select(*without_geometry(Desa)).where(Desa.id.in_(list(desa_ids)))} if desa_ids else {}
     kec_ids = {d.kecamatan_id for d in desas.values()}
     kecs = {k.id: k for k in Kecamatan.select().where(Kecamatan.id.in_(list(kec_ids)))} if kec_ids else {}
@@ -216,21 +217,22 @@ def _public(rows: list[Complaint]) -> list[PublicRequest]:
                .order_by(StatusChange.created_at, StatusChange.id).tuples())
     for complaint_id, note in replies:
         notes[complaint_id] = note  # the latest public reply explains the current status
+    for desa in desas.values():
+        if desa.kecamatan_id in kecs:
+            desa.kecamatan = kecs[desa.kecamatan_id]
+    places = {desa_id: regions.place_text(desa, None) for desa_id, desa in desas.items()}
+    names = {**{("opd", i): str(o) for i, o in opds.items()}, **{("desa", i): str(d) for i, d in desas.items()}}
     found = []
     for r in rows:
-        desa = desas.get(r.desa_id)
-        if desa is not None and desa.kecamatan_id in kecs:
-            desa.kecamatan = kecs[desa.kecamatan_id]
-        office = opds.get(r.assigned_opd_id) or desas.get(r.assigned_desa_id)
+        office = names.get(("opd", r.assigned_opd)) or names.get(("desa", r.assigned_desa))
         status = STATUS.get(r.status, OPEN)
         found.append(PublicRequest(
             service_request_id=r.tracking_code, status=status, status_notes=notes.get(r.id),
-            category=categories.get(r.category_id), description=r.description,
-            agency_responsible=str(office) if office is not None else None,
+            category=categories.get(r.category), description=r.description, agency_responsible=office,
             requested=r.created_at, updated=r.updated_at or r.created_at,
             expected=r.resolution_due_at if status == OPEN else None,
-            address=regions.place_text(desa, r.address_text) or None, address_id=desa.code if desa else None,
-            lat=r.latitude, long=r.longitude))
+            address=places.get(r.desa) or regions.place_text(None, r.address_text) or None,
+            address_id=desas[r.desa].code if r.desa in desas else None, lat=r.latitude, long=r.longitude))
     return found
 
 
