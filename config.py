@@ -179,6 +179,8 @@ class Config:
     PUBLIC_LOOKUP_MAX: int = 20              # code lookups from one address per window; 0 = no limit
     PUBLIC_LOOKUP_WINDOW_SECONDS: int = 600
     PUBLIC_MAP_MAX_POINTS: int = 300         # single points at high zoom at most; more become clusters
+    # Open311 GeoReport v2 API (/open311/v2, its discovery lists PANEL_URL + /open311/v2)
+    OPEN311_POSTS_PER_MINUTE: int = 20       # complaints one API key may post a minute; 0 = no limit
     TESTING: bool = False
     extra: dict = field(default_factory=dict, compare=False)
 
@@ -243,7 +245,8 @@ class Config:
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1")
         for name in ("BOT_GLOBAL_PER_SECOND", "BOT_CHAT_BURST", "BOT_PERSON_PER_MINUTE", "BOT_PERSON_BURST",
-                     "LOGIN_MAX_PER_ADDRESS", "LOGIN_ACCOUNT_ADDRESSES", "TRUSTED_PROXY_COUNT", "PUBLIC_LOOKUP_MAX"):
+                     "LOGIN_MAX_PER_ADDRESS", "LOGIN_ACCOUNT_ADDRESSES", "TRUSTED_PROXY_COUNT", "PUBLIC_LOOKUP_MAX",
+                     "OPEN311_POSTS_PER_MINUTE"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be 0 (off) or more")
         if self.LOGIN_ACCOUNT_ADDRESSES == 1:

@@ -118,6 +118,9 @@ def _public_pages(migrator) -> list:
     present = {index.name for index in models.db.get_indexes(table)}
     return [migrator.add_index(table, columns, where=SQL(models.PUBLIC_PREDICATE), name=name)
             for name, columns in models.PUBLIC_INDEXES if name not in present]
+def _open311_api_keys(migrator) -> list:
+    """Partners' keys for the Open311 API (only their hashes)."""
+    return [_Run(lambda: models.ApiKey.create_table(safe=True))]
 
 
 # Each step: (version it produces, description, function(migrator) -> list of operations).
@@ -133,6 +136,7 @@ STEPS: list[tuple[int, str, callable]] = [
     (10, "asking the reporter: questions, the category's pause, the reporter's news flag", _asking_the_reporter),
     (11, "complaints: the bot's receipt message (id, text), edited to add the assignment", _complaint_receipt),
     (12, "public pages: indexes of the complaints the public may see", _public_pages),
+    (13, "open311: partners' API keys (hashes only)", _open311_api_keys),
 ]
 
 LATEST_VERSION = 1 + len(STEPS)

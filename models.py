@@ -554,6 +554,23 @@ class ReportRecipient(BaseModel):
         return self.label
 
 
+class ApiKey(BaseModel):
+    """A partner's key for posting complaints through the Open311 API, issued by the main admin.
+    Only the key's SHA-256 is stored (the key is shown once, at creation); `prefix` (its first
+    characters) tells keys apart in the panel. A revoked key opens nothing from that moment."""
+
+    label = CharField(max_length=120)
+    key_hash = CharField(max_length=64, unique=True)
+    prefix = CharField(max_length=12, default="")
+    created_by = ForeignKeyField(Official, null=True, backref="api_keys", on_delete="SET NULL")
+    created_at = DateTimeField(default=utcnow)
+    revoked_at = DateTimeField(null=True)
+    last_used_at = DateTimeField(null=True)
+
+    def __str__(self):
+        return self.label
+
+
 class SchemaVersion(BaseModel):
     version = IntegerField()
     applied_at = DateTimeField(default=utcnow)
@@ -562,7 +579,7 @@ class SchemaVersion(BaseModel):
 ALL_MODELS = [
     Kabupaten, Kecamatan, Desa, Opd, Category, Official, PanelSession, HeldUpdate, LinkCode, Reporter, Complaint,
     StatusChange, Photo, OutboundMessage, Draft, ResponseTemplate, Holiday, ReminderMark,
-    PeriodicReport, SchemaVersion, ReportRecipient, Question,
+    PeriodicReport, SchemaVersion, ReportRecipient, Question, ApiKey,
 ]
 
 

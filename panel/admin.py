@@ -12,10 +12,11 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
-from models import Category, Complaint, Desa, Holiday, Official, Opd, ReportRecipient, ResponseTemplate
+from models import ApiKey, Category, Complaint, Desa, Holiday, Official, Opd, ReportRecipient, ResponseTemplate
 from panel.language import LazyText
 from panel.security import csp_nonce
 from panel.views.accounts import OfficialView
+from panel.views.api_keys import ApiKeyView
 from panel.views.complaints import ComplaintView
 from panel.views.dashboard import DashboardView
 from panel.views.directory_import import DirectoryImportView
@@ -65,5 +66,6 @@ def init_admin(app: Flask) -> Admin:
     admin.add_view(ReportRecipientView(ReportRecipient, name=LazyText("panel.menu.report_recipients"),
                                        endpoint="reportrecipient", category=REPORTS))
     admin.add_view(BehalfView(name=LazyText("behalf.menu"), endpoint="behalf", url="/admin/behalf"))
+    admin.add_view(ApiKeyView(ApiKey, name=LazyText("panel.menu.api_keys"), endpoint="apikey", category=DIRECTORY))
     return admin
 

@@ -34,6 +34,9 @@ def init_web(app: Flask) -> None:
 
     public.init_app(app)
     _pages(app)
+    from panel import open311
+
+    open311.init_app(app, csrf)  # the Open311 GeoReport v2 API at /open311/v2
 
 
 def _pages(app: Flask) -> None:

@@ -46,9 +46,7 @@ def is_public(complaint: Complaint) -> bool:
 def public_replies(complaint: Complaint):
     """The office's notes the public may read, oldest first."""
     return (StatusChange.select()
-            .where((StatusChange.complaint == complaint) & (StatusChange.visible_to_reporter == True)  # noqa: E712
-                   & (StatusChange.actor_reporter.is_null()) & (StatusChange.note_private == False)  # noqa: E712
-                   & (StatusChange.note != ""))
+            .where((StatusChange.complaint == complaint) & public_reply_condition())
             .order_by(StatusChange.created_at, StatusChange.id))
 
 
@@ -75,3 +73,9 @@ def public_photo(photo_id: int) -> Photo | None:
             .where((Photo.id == photo_id) & public_condition() & (Complaint.photos_public == True)  # noqa: E712
                    & Photo.kind.in_(PUBLIC_PHOTO_KINDS) & (Photo.path != ""))
             .get_or_none())
+
+
+def public_reply_condition():
+    """Which history rows are public replies, as an expression (for many complaints at once)."""
+    return ((StatusChange.visible_to_reporter == True) & (StatusChange.actor_reporter.is_null())  # noqa: E712
+            & (StatusChange.note_private == False) & (StatusChange.note != ""))  # noqa: E712

@@ -17,6 +17,7 @@ import models
 from models import (ROLE_MAIN_ADMIN, ROLE_OPD_ADMIN, ROLE_OPD_STAFF, ROLE_OVERSIGHT, ROLE_VILLAGE_HEAD,
                     ROLE_VILLAGE_OFFICIAL, Category, Desa, Holiday, Opd, Photo, ReportRecipient,
                     ResponseTemplate)
+from services import open311
 from tests.factories import make_complaint, make_official
 from tests.panelkit import app, client, csrf_from, login  # noqa: F401 (fixtures)
 
@@ -123,6 +124,24 @@ EXPECTED = {
     "reportrecipient.export": gate(MAIN, ok=302),
     "reportrecipient.ajax_lookup": gate(MAIN, ok=404),
     "reportrecipient.ajax_update": gate(MAIN, ok=404),
+    # Open311 API keys: the main admin's; keys are made and revoked, never edited or deleted
+    "apikey.index_view": gate(MAIN),
+    "apikey.details_view": gate(MAIN),
+    "apikey.create_view": gate(MAIN),
+    "apikey.edit_view": gate(MAIN, ok=302),
+    "apikey.export": gate(MAIN, ok=302),
+    "apikey.delete_view": gate(MAIN, ok=302),
+    "apikey.action_view": gate(MAIN, ok=302),
+    "apikey.ajax_lookup": gate(MAIN, ok=404),
+    "apikey.ajax_update": gate(MAIN, ok=404),
+    # the Open311 API: public, no session; asked for the confidential complaint it answers nothing
+    "open311.discovery": same(200),
+    "open311.services": same(200),
+    "open311.service_definition": same(200),
+    "open311.requests_list": same(200),
+    "open311.request_one": same(404),
+    "open311.requests_post": same(403),  # no api_key
+    "open311.unknown": same(404),
 }
 # The directory: the main admin edits, oversight reads.
 for _view in ("opd", "category", "desa", "holiday"):
@@ -187,6 +206,7 @@ def world(app, seeded, tmp_path):
         recipient=ReportRecipient.create(chat_id=-100777, label="Penerima uji"),
         doomed_recipient=ReportRecipient.create(chat_id=-100778, label="Penerima dihapus"),
         doomed_recipient_by_action=ReportRecipient.create(chat_id=-100779, label="Penerima dihapus lewat aksi"),
+        api_key=open311.issue_key("Mitra matriks", None)[0],
     )
 
 
@@ -208,7 +228,9 @@ def _target(endpoint: str, role: str, world) -> tuple[str, dict, dict]:
         "responsetemplate": world["templates"][other if other != "confidential" else "dlh"].id,
         "official": world["official"].id, "opd": world["opd"].id, "category": world["category"].id,
         "desa": world["desa"].id, "holiday": world["holiday"].id, "reportrecipient": world["recipient"].id,
+        "apikey": world["api_key"].id,
     }
+    secret = world["complaints"]["confidential"].tracking_code
     special = {
         "static": ("GET", {"filename": "panel.css"}, {}),
         "leaflet.static": ("GET", {"filename": "leaflet.js"}, {}),
@@ -219,6 +241,13 @@ def _target(endpoint: str, role: str, world) -> tuple[str, dict, dict]:
         "complaint.act_view": ("POST", {"action": "note", "id": ids["complaint"]}, {"note-note": ""}),
         "official.link_code_view": ("POST", {"id": ids["official"]}, {}),
         "official.unlink_view": ("POST", {"id": ids["official"]}, {}),
+        "open311.discovery": ("GET", {"fmt": "json"}, {}),
+        "open311.services": ("GET", {"fmt": "xml"}, {}),
+        "open311.service_definition": ("GET", {"fmt": "json", "code": "sampah"}, {}),
+        "open311.requests_list": ("GET", {"fmt": "json", "service_request_id": secret}, {}),
+        "open311.request_one": ("GET", {"fmt": "json", "request_id": secret}, {}),
+        "open311.requests_post": ("POST", {"fmt": "json"}, {"service_code": "sampah"}),
+        "open311.unknown": ("GET", {"rest": "tokens/1.json"}, {}),
     }
     if endpoint in special:
         return special[endpoint]
