@@ -91,6 +91,17 @@ def _complaint_channel_contact(migrator) -> list:
             + add_missing_columns(migrator, models.StatusChange, ("note_private",)))
 
 
+def _duplicates(migrator) -> list:
+    """Duplicates nearby: supporters of a complaint, a duplicate merged into another, and the
+    index the nearby search reads (same category, latitude band)."""
+    def index():
+        models.db.execute_sql("CREATE INDEX IF NOT EXISTS complaint_category_latitude_longitude "
+                              "ON complaint (category_id, latitude, longitude)")
+
+    return (add_missing_columns(migrator, models.Complaint, ("merged_into",))
+            + [_Run(lambda: models.Support.create_table(safe=True)), _Run(index)])
+
+
 # Each step: (version it produces, description, function(migrator) -> list of operations).
 STEPS: list[tuple[int, str, callable]] = [
     (2, "reminder marks: phase, due_at, next_at", _reminder_mark_quiet_until),
@@ -98,6 +109,7 @@ STEPS: list[tuple[int, str, callable]] = [
     (4, "panel sessions: one row per login, deleted at logout", _panel_sessions),
     (5, "held updates: what the polling bot confirmed to Telegram before handling it", _held_updates),
     (6, "complaints: channel, the reporter's contact when not on Telegram, what may be public", _complaint_channel_contact),
+    (7, "duplicates nearby: supporters (support), complaint.merged_into, the nearby index", _duplicates),
 ]
 
 LATEST_VERSION = 1 + len(STEPS)

@@ -273,6 +273,9 @@ class Complaint(BaseModel):
     # The deadline the complaint works against now (see `due_now`), stored so that the panel's
     # lists sort on an index. Derived: `save()` sets it; never write it by hand.
     current_due = DateTimeField(null=True)
+    # A duplicate merged by its office into this other complaint (rejected "digabung ke <code>");
+    # its reporter and supporters became the other one's supporters (services.complaints.duplicates).
+    merged_into = ForeignKeyField("self", null=True, backref="merged", on_delete="SET NULL")
 
     class Meta:
         indexes = (
@@ -339,6 +342,10 @@ OPEN_PREDICATE = "status IN (%s)" % ", ".join(f"'{s}'" for s in sorted(st.OPEN))
 Complaint.add_index(Complaint.index(
     Complaint.assigned_opd, Complaint.assigned_desa, Complaint.first_response_at, Complaint.response_due_at,
     Complaint.resolution_due_at, where=SQL(OPEN_PREDICATE), name="complaint_open_deadlines"))
+# Duplicates nearby: same category, a latitude band, the longitude read from the index
+# (services.complaints.duplicates' bounding-box prefilter).
+Complaint.add_index(Complaint.index(Complaint.category, Complaint.latitude, Complaint.longitude,
+                                    name="complaint_category_latitude_longitude"))
 
 
 class StatusChange(BaseModel):
@@ -478,10 +485,23 @@ class SchemaVersion(BaseModel):
     applied_at = DateTimeField(default=utcnow)
 
 
+class Support(BaseModel):
+    """A resident who supports a complaint instead of filing the same one (or whose own
+    duplicate was merged into it): they are told its status changes like the reporter."""
+
+    complaint = ForeignKeyField(Complaint, backref="supports", on_delete="CASCADE")
+    reporter = ForeignKeyField(Reporter, backref="supports", on_delete="CASCADE")
+    merged_from = ForeignKeyField(Complaint, null=True, backref="+", on_delete="SET NULL")  # came by a merge
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("complaint", "reporter"), True),)
+
+
 ALL_MODELS = [
     Kabupaten, Kecamatan, Desa, Opd, Category, Official, PanelSession, HeldUpdate, LinkCode, Reporter, Complaint,
     StatusChange, Photo, OutboundMessage, Draft, ResponseTemplate, Holiday, ReminderMark,
-    PeriodicReport, SchemaVersion,
+    PeriodicReport, SchemaVersion, Support,
 ]
 
 

@@ -31,7 +31,8 @@ ADDRESS = "address"      # the person chose to type the address
 PRIVACY = "privacy"
 SUMMARY = "summary"
 OPD_CHOICE = "opd_choice"         # a village head's village-level complaint: which OPD (bot.village.filing)
-FILING_STEPS = (CATEGORY, DESCRIPTION, PHOTOS, LOCATION, ADDRESS, PRIVACY, SUMMARY, OPD_CHOICE)
+DUPLICATES = "duplicates"         # open complaints nearby offered for support (bot.filing.duplicates)
+FILING_STEPS = (CATEGORY, DESCRIPTION, PHOTOS, LOCATION, ADDRESS, PRIVACY, SUMMARY, OPD_CHOICE, DUPLICATES)
 # Village officials acting on a complaint from the chat (bot.village.notes); not filing.
 VILLAGE_NOTE = "village_note"
 VILLAGE_PHOTO = "village_photo"

@@ -7,7 +7,7 @@ from telegram import Message
 
 from bot import drafts, rules
 from bot.feedback import handlers as feedback, steps as feedback_steps
-from bot.filing import handlers as filing, location, media as photos, prompts, start
+from bot.filing import duplicates, handlers as filing, location, media as photos, prompts, start
 from bot.followup import contacts, handlers as followup
 from bot.village import filing as village_filing, handlers as village, notes as village_notes
 from bot.common import Turn
@@ -62,6 +62,7 @@ CALLBACKS = {
     "vr": (village_filing.on_choice, drafts.OPD_CHOICE),
     "fb": (feedback.on_answer, None), "ro": (feedback.on_reopen, None), "rt": (feedback.on_rating, None),
     "ai": (feedback.on_add_info, None), "fx": (feedback.on_step_button, None),
+    duplicates.PREFIX: (duplicates.on_choice, drafts.DUPLICATES),
 }
 
 
@@ -72,7 +73,10 @@ prompts.register({
     drafts.VILLAGE_NOTE: village_notes.note_expected, drafts.VILLAGE_PHOTO: village_notes.photo_expected,
     drafts.FB_COMMENT: feedback_steps.comment_expected, drafts.FB_REASON: feedback_steps.reason_expected,
     drafts.FB_PHOTO: feedback_steps.photo_expected, drafts.FB_INFO: feedback_steps.info_expected,
+    drafts.DUPLICATES: duplicates.ask,
 })
+# Between two filing steps: open complaints of the same category nearby, offered for support.
+prompts.register_interlude(duplicates.offer)
 
 
 async def on_callback(turn: Turn) -> None:
@@ -120,6 +124,7 @@ ROUTES = {
     (drafts.ADDRESS, "location"): location.on_location,
     (drafts.PRIVACY, "text"): filing.waiting_for_buttons,
     (drafts.SUMMARY, "text"): filing.waiting_for_buttons,
+    (drafts.DUPLICATES, "text"): filing.waiting_for_buttons,
     (drafts.IDLE, "text"): followup.idle_text,
     (drafts.VILLAGE_NOTE, "text"): village_notes.on_note,
     (drafts.VILLAGE_PHOTO, "photo"): village_notes.on_photo,

@@ -40,6 +40,8 @@ async def advance(turn: Turn, done_step: str, say_first: tuple | None = None, **
     turn.save(step, **changes, editing=None if step == drafts.SUMMARY else editing)
     if say_first is not None:
         await turn.say(*say_first)
+    if await interlude(turn):
+        return  # a step in between asked its own question (e.g. duplicates nearby)
     await prompt(turn, step)
 
 
@@ -146,3 +148,22 @@ def register(questions: dict) -> None:
     if clash:
         raise ValueError(f"steps asked twice: {sorted(clash)}")
     PROMPTS.update(questions)
+
+
+# Steps the router puts between two filing steps once the draft allows them (e.g. open
+# complaints nearby, bot.filing.duplicates): each `fn(turn) -> bool` asks its own question and
+# returns True when it did (it then continues the filing itself).
+INTERLUDES: list = []
+
+
+def register_interlude(fn) -> None:
+    """Add a step in between (called by bot.router only)."""
+    if fn not in INTERLUDES:
+        INTERLUDES.append(fn)
+
+
+async def interlude(turn: Turn) -> bool:
+    for fn in INTERLUDES:
+        if await fn(turn):
+            return True
+    return False

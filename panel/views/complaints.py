@@ -25,7 +25,9 @@ from panel.queries import complaint_rows, deadline_order
 from panel.security import csv_cell
 from panel.views.base import PanelModelView
 from panel.views.complaint_actions import ComplaintActions
+from panel.views.duplicates import DuplicateActions, support_cell
 from services import access, regions
+from services.complaints import supporters
 
 def place_text(complaint: Complaint) -> str:
     return regions.place_text(complaint.desa, complaint.address_text, 60) or tr("panel.place.unknown")
@@ -60,6 +62,7 @@ LIST_FORMATTERS = {
     "status": lambda v, c, m, n: status_badge(m.status),
     "deadline": lambda v, c, m, n: deadline_cell(m),
     "description": _summary_cell,
+    "support": support_cell,
 }
 
 
@@ -67,6 +70,7 @@ COLUMN_LABELS = {name: LazyText(f"panel.col.{name}") for name in (
     "tracking_code", "created_at", "category", "place", "office", "status", "deadline", "description",
     "response_due_at", "first_response_at", "resolution_due_at", "resolved_at", "escalation_level",
     "reporter", "rating", "address_text")}
+COLUMN_LABELS["support"] = LazyText("panel.col.support")
 
 
 # (catalogue key, position in flt.complaint_filters(), value)
@@ -234,7 +238,7 @@ def capped_count(query, limit: int) -> int:
     return CappedCount(found) if found > limit else found
 
 
-class ComplaintView(ComplaintActions, PanelModelView):
+class ComplaintView(DuplicateActions, ComplaintActions, PanelModelView):
     """Complaints of the user's office (all of them for the main admin and oversight)."""
 
     roles = frozenset(ROLES)
@@ -244,7 +248,8 @@ class ComplaintView(ComplaintActions, PanelModelView):
     export_max_rows = 50000
     list_template = "complaint/list.html"
     details_template = "complaint/details.html"
-    column_list = ("tracking_code", "created_at", "category", "place", "office", "status", "deadline", "description")
+    column_list = ("tracking_code", "created_at", "category", "place", "office", "status", "deadline", "description",
+                   "support")
     column_export_list = ("tracking_code", "created_at", "category", "place", "office", "status", "deadline",
                           "response_due_at", "first_response_at", "resolution_due_at", "resolved_at",
                           "escalation_level", "rating", "reporter", "address_text", "description")
@@ -275,7 +280,7 @@ class ComplaintView(ComplaintActions, PanelModelView):
         return access.visible_complaints(current_official(), query)
 
     def get_query(self):
-        return self.scope(complaint_rows())
+        return self.scope(complaint_rows()).select_extend(supporters.count_column())
 
     # Flask-Admin's own count (every matching row) is replaced by the capped count below.
     simple_list_pager = True
@@ -347,6 +352,7 @@ class ComplaintView(ComplaintActions, PanelModelView):
             village_outline=_outline(complaint), tile_url=current_app.config["WADUL"].TILE_URL,
             read_only=official.role == ROLE_OVERSIGHT, is_main_admin=official.role == ROLE_MAIN_ADMIN,
             **self.action_context(complaint),
+            **self.duplicates_context(complaint),
         )
 
 
