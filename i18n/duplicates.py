@@ -101,6 +101,7 @@ MESSAGES = {
     "dupes.merged.note": {"id": "Digabung ke {code}", "en": "Merged into {code}"},
     # --- the panel -------------------------------------------------------------------------
     "panel.col.support": {"id": "Dukungan", "en": "Support"},
+    "panel.photo.support": {"id": "Foto pendukung", "en": "Supporter's photo"},
     "panel.dupes.card": {"id": "Dukungan dan duplikat", "en": "Support and duplicates"},
     "panel.dupes.count": {"id": "{n} warga mendukung aduan ini.", "en": "{n} residents support this complaint."},
     "panel.dupes.none": {"id": "Belum ada warga lain yang mendukung aduan ini.",

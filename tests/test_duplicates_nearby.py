@@ -263,3 +263,22 @@ def test_migration_step_adds_support_and_merged_into(seeded):
     assert models.Support.table_exists()
     assert "complaint_category_latitude_longitude" in {i.name for i in models.db.get_indexes(table)}
     migrate(*step[2](migrations._migrator()))  # idempotent
+
+
+def test_supporters_hear_only_what_the_public_may(seeded, redis_conn):
+    target = existing()
+    fan = make_reporter(telegram_id=881234567, chat_id=881234567, language="en")
+    Support.create(complaint=target, reporter=fan)
+    staff = make_official(opd="DPUTR")
+
+    def told():
+        return [m.text for m in OutboundMessage.select().where(OutboundMessage.chat_id == fan.chat_id)
+                .order_by(OutboundMessage.id)]
+
+    desk.perform(reload(target), staff, desk.Request("accept", note="Survey tomorrow."))
+    assert len(told()) == 1 and "complaint you support" in told()[0] and "Survey tomorrow." in told()[0]
+    assert target.reporter.first_name not in told()[0]
+    Complaint.update(public_hidden=True).where(Complaint.id == target.id).execute()  # taken off the public pages
+    desk.perform(reload(target), staff, desk.Request("resolve", note="Patched."))
+    assert len(told()) == 1  # hidden from the public: supporters hear nothing more
+    assert OutboundMessage.select().where(OutboundMessage.chat_id == target.reporter.chat_id).count() == 2
