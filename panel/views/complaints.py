@@ -280,7 +280,7 @@ class ComplaintView(DuplicateActions, ComplaintActions, PanelModelView):
         return access.visible_complaints(current_official(), query)
 
     def get_query(self):
-        return self.scope(complaint_rows()).select_extend(supporters.count_column())
+        return self.scope(complaint_rows())
 
     # Flask-Admin's own count (every matching row) is replaced by the capped count below.
     simple_list_pager = True
@@ -290,7 +290,11 @@ class ComplaintView(DuplicateActions, ComplaintActions, PanelModelView):
                                     page_size=page_size)
         size = self.page_size if page_size is None else page_size
         count = capped_count(query, (page or 0) * (size or 0) + COUNT_CAP)
-        return count, list(query.execute()) if execute else query
+        if not execute:
+            return count, query
+        rows = list(query.execute())
+        supporters.attach_counts(rows)  # the "Dukungan" column: one query for the page's rows
+        return count, rows
 
     def _sort_clause(self, query, joins, sort_field, sort_desc):
         if sort_field == "deadline":
