@@ -52,11 +52,12 @@ def reload(complaint: Complaint) -> Complaint:
     return Complaint.get_by_id(complaint.id)
 
 
-def up_to_location(person: Person, point: tuple[float, float], category: str = "jalan", photos: int = 0) -> dict:
+def up_to_location(person: Person, point: tuple[float, float], category: str = "jalan", photos: int = 0,
+                   lang: str = "id") -> dict:
     """/lapor, category, description, photos, then the GPS point; returns the bot's last message
     after the point (the offer, or the privacy question)."""
     person.say("/lapor", expect=lambda m: "1/5" in text_of(m))
-    choose_category(person, category)
+    choose_category(person, category, lang)
     person.say(DESCRIPTION, expect=lambda m: "3/5" in text_of(m))
     for index in range(1, photos + 1):
         person.photo(sample_jpeg(320, 240, (10 * index, 80, 120)), expect=lambda m, n=index: f"({n}/" in text_of(m))
@@ -124,15 +125,19 @@ def test_support_instead_of_filing_then_the_supporter_hears_the_next_change(bot,
     assert not any(buttons_of(m) for m in siti.messages() if target.tracking_code in text_of(m))
 
 
-def test_file_mine_anyway_files_normally(bot, botapi, telegram):
+def test_file_mine_anyway_files_normally_in_english(bot, botapi, telegram):
     lat, lon = centre()
     target = existing()
-    ani = Person(botapi, first_name="Ani")
-    offer = up_to_location(ani, moved(lat, lon, east_m=30))
-    assert offered(offer) == [f"dup:{target.id}", "dup:new"]
+    second = existing(latitude=moved(lat, lon, east_m=10)[0], longitude=moved(lat, lon, east_m=10)[1])
+    ani = Person(botapi, first_name="Ani", language_code="en")
+    offer = up_to_location(ani, moved(lat, lon, east_m=30), lang="en")
+    assert offered(offer) == [f"dup:{second.id}", f"dup:{target.id}", "dup:new"]  # nearest first
+    text = text_of(offer)
+    assert "open complaints about" in text and "Assigned" in text and "±20 m" in text and "±30 m" in text
+    assert "Dukung" not in str(offer["reply_markup"]) and "Support complaint 2" in str(offer["reply_markup"])
     ani.press("dup:new", expect=lambda m: "5/5" in text_of(m))
     edited = next(m for m in ani.messages() if m["message_id"] == offer["message_id"])
-    assert "aduan baru" in text_of(edited) and offered(edited) == []
+    assert "filed as a new complaint" in text_of(edited) and offered(edited) == []
     ani.press("pv:ok", expect=lambda m: any(b.startswith("ok:") for b in buttons_of(m)))
     confirm = next(b for b in buttons_of(ani.messages()[-1]) if b.startswith("ok:"))
     reply = ani.press(confirm, expect=lambda m: bool(tracking.find_codes(text_of(m))))
@@ -140,7 +145,7 @@ def test_file_mine_anyway_files_normally(bot, botapi, telegram):
     mine = Complaint.get(Complaint.tracking_code == code)
     assert mine.id != target.id and mine.status == st.NEW and Support.select().count() == 0
     texts = ani.texts()  # the offer, edited in place; not offered again at the summary
-    assert sum("aduan baru" in t for t in texts) == 1 and not any("Sudah ada aduan terbuka" in t for t in texts)
+    assert sum("new complaint" in t for t in texts) == 1 and not any("open complaints about" in t for t in texts)
 
 
 def test_not_offered_other_category_far_closed_confidential_hidden_or_merged(bot, botapi, telegram):
