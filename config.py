@@ -143,6 +143,8 @@ class Config:
     DESCRIPTION_MIN: int = 15
     DESCRIPTION_MAX: int = 2000
     MAX_PHOTOS: int = 5
+    # Open complaints of the same category this close (metres) are offered for support at filing; 0 = off
+    DUPLICATE_RADIUS_M: float = 50.0
     # The bot's pacing of new messages (bot/limits.py): from the send workers' budget in Redis;
     # these two are the process's own limits while Redis is away, and 0 turns that pacing off
     BOT_GLOBAL_PER_SECOND: int = 30          # per bot process; Telegram's ~30/s; 0 = no overall pacing

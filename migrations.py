@@ -121,6 +121,15 @@ def _public_pages(migrator) -> list:
 def _open311_api_keys(migrator) -> list:
     """Partners' keys for the Open311 API (only their hashes)."""
     return [_Run(lambda: models.ApiKey.create_table(safe=True))]
+def _duplicates(migrator) -> list:
+    """Duplicates nearby: supporters of a complaint, a duplicate merged into another, and the
+    index the nearby search reads (same category, latitude band)."""
+    def index():
+        models.db.execute_sql("CREATE INDEX IF NOT EXISTS complaint_category_latitude_longitude "
+                              "ON complaint (category_id, latitude, longitude)")
+
+    return (add_missing_columns(migrator, models.Complaint, ("merged_into",))
+            + [_Run(lambda: models.Support.create_table(safe=True)), _Run(index)])
 
 
 # Each step: (version it produces, description, function(migrator) -> list of operations).
@@ -137,6 +146,7 @@ STEPS: list[tuple[int, str, callable]] = [
     (11, "complaints: the bot's receipt message (id, text), edited to add the assignment", _complaint_receipt),
     (12, "public pages: indexes of the complaints the public may see", _public_pages),
     (13, "open311: partners' API keys (hashes only)", _open311_api_keys),
+    (14, "duplicates nearby: supporters (support), complaint.merged_into, the nearby index", _duplicates),
 ]
 
 LATEST_VERSION = 1 + len(STEPS)

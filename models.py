@@ -305,6 +305,9 @@ class Complaint(BaseModel):
     # message (edited) instead of a new one (services.complaints.receipts). 0: not editable.
     receipt_message_id = BigIntegerField(null=True)
     receipt_text = TextField(default="")
+    # A duplicate merged by its office into this other complaint (rejected "digabung ke <code>");
+    # its reporter and supporters became the other one's supporters (services.complaints.duplicates).
+    merged_into = ForeignKeyField("self", null=True, backref="merged", on_delete="SET NULL")
 
     class Meta:
         indexes = (
@@ -371,6 +374,10 @@ OPEN_PREDICATE = "status IN (%s)" % ", ".join(f"'{s}'" for s in sorted(st.OPEN))
 Complaint.add_index(Complaint.index(
     Complaint.assigned_opd, Complaint.assigned_desa, Complaint.first_response_at, Complaint.response_due_at,
     Complaint.resolution_due_at, where=SQL(OPEN_PREDICATE), name="complaint_open_deadlines"))
+# Duplicates nearby: same category, a latitude band, the longitude read from the index
+# (services.complaints.duplicates' bounding-box prefilter).
+Complaint.add_index(Complaint.index(Complaint.category, Complaint.latitude, Complaint.longitude,
+                                    name="complaint_category_latitude_longitude"))
 
 
 # The public pages (services.publicity, services.public_stats) read only complaints the public may
@@ -576,10 +583,23 @@ class SchemaVersion(BaseModel):
     applied_at = DateTimeField(default=utcnow)
 
 
+class Support(BaseModel):
+    """A resident who supports a complaint instead of filing the same one (or whose own
+    duplicate was merged into it): they are told its status changes like the reporter."""
+
+    complaint = ForeignKeyField(Complaint, backref="supports", on_delete="CASCADE")
+    reporter = ForeignKeyField(Reporter, backref="supports", on_delete="CASCADE")
+    merged_from = ForeignKeyField(Complaint, null=True, backref="+", on_delete="SET NULL")  # came by a merge
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("complaint", "reporter"), True),)
+
+
 ALL_MODELS = [
     Kabupaten, Kecamatan, Desa, Opd, Category, Official, PanelSession, HeldUpdate, LinkCode, Reporter, Complaint,
     StatusChange, Photo, OutboundMessage, Draft, ResponseTemplate, Holiday, ReminderMark,
-    PeriodicReport, SchemaVersion, ReportRecipient, Question, ApiKey,
+    PeriodicReport, SchemaVersion, ReportRecipient, Question, ApiKey, Support,
 ]
 
 

@@ -32,7 +32,8 @@ PRIVACY = "privacy"
 SUMMARY = "summary"
 OPD_CHOICE = "opd_choice"         # a village head's village-level complaint: which OPD (bot.village.filing)
 VILLAGE = "village"      # a typed address: confirm the guessed village, pick one, or "I don't know"
-FILING_STEPS = (CATEGORY, DESCRIPTION, PHOTOS, LOCATION, ADDRESS, PRIVACY, SUMMARY, OPD_CHOICE, VILLAGE)
+DUPLICATES = "duplicates"         # open complaints nearby offered for support (bot.filing.duplicates)
+FILING_STEPS = (CATEGORY, DESCRIPTION, PHOTOS, LOCATION, ADDRESS, PRIVACY, SUMMARY, OPD_CHOICE, VILLAGE, DUPLICATES)
 # Village officials acting on a complaint from the chat (bot.village.notes); not filing.
 VILLAGE_NOTE = "village_note"
 VILLAGE_PHOTO = "village_photo"

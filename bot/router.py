@@ -7,7 +7,7 @@ from telegram import Message
 
 from bot import drafts, rules
 from bot.feedback import handlers as feedback, steps as feedback_steps
-from bot.filing import handlers as filing, location, media as photos, prompts, start
+from bot.filing import duplicates, handlers as filing, location, media as photos, prompts, start
 from bot.followup import answers, claim, contacts, handlers as followup
 from bot.village import asking as village_asking, filing as village_filing, handlers as village, notes as village_notes
 from bot.common import Turn
@@ -78,6 +78,7 @@ CALLBACKS = {
     "aq": (answers.on_answer_button, None), "ax": (answers.on_cancel, drafts.ASK_ANSWER),
     "vq": (village_asking.on_ask, None), "vf": (village_asking.on_opd, drafts.VILLAGE_FORWARD),
     "vg": (village_asking.on_opd_page, drafts.VILLAGE_FORWARD), "vc": (village_notes.on_confirm, drafts.VILLAGE_CONFIRM),
+    duplicates.PREFIX: (duplicates.on_choice, drafts.DUPLICATES),
 }
 
 
@@ -91,7 +92,10 @@ prompts.register({
     drafts.FB_PHOTO: feedback_steps.photo_expected, drafts.FB_INFO: feedback_steps.info_expected,
     drafts.ASK_ANSWER: answers.expected, drafts.VILLAGE_ASK: village_asking.ask_question,
     drafts.VILLAGE_FORWARD: village_asking.opds_expected, drafts.VILLAGE_CONFIRM: village_asking.confirm_expected,
+    drafts.DUPLICATES: duplicates.ask,
 })
+# Between two filing steps: open complaints of the same category nearby, offered for support.
+prompts.register_interlude(duplicates.offer)
 
 
 async def on_callback(turn: Turn) -> None:
@@ -141,6 +145,7 @@ ROUTES = {
     (drafts.VILLAGE, "text"): location.village_text,
     (drafts.VILLAGE, "location"): location.on_location,
     (drafts.SUMMARY, "text"): filing.waiting_for_buttons,
+    (drafts.DUPLICATES, "text"): filing.waiting_for_buttons,
     (drafts.IDLE, "text"): followup.idle_text,
     (drafts.VILLAGE_NOTE, "text"): village_notes.on_note,
     (drafts.VILLAGE_PHOTO, "photo"): village_notes.on_photo,

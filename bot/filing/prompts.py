@@ -45,6 +45,8 @@ async def advance(turn: Turn, done_step: str, say_first: tuple | None = None, le
     turn.save(step, **changes, editing=None if step == drafts.SUMMARY else editing)
     if say_first is not None:
         await turn.say(*say_first)
+    if await interlude(turn, lead or "", clear_keyboard):
+        return  # a step in between asked its own question (e.g. duplicates nearby), the lead in it
     if lead is None:
         await prompt(turn, step)
     else:
@@ -222,3 +224,24 @@ def register(questions: dict) -> None:
     if clash:
         raise ValueError(f"steps asked twice: {sorted(clash)}")
     PROMPTS.update(questions)
+
+
+# Steps the router puts between two filing steps once the draft allows them (e.g. open
+# complaints nearby, bot.filing.duplicates): each `fn(turn) -> bool` asks its own question and
+# returns True when it did (it then continues the filing itself).
+INTERLUDES: list = []
+
+
+def register_interlude(fn) -> None:
+    """Add a step in between (called by bot.router only)."""
+    if fn not in INTERLUDES:
+        INTERLUDES.append(fn)
+
+
+async def interlude(turn: Turn, lead: str = "", clear_keyboard: bool = False) -> bool:
+    """True when a step in between asked its own question; `lead` (what the step just got) and
+    the location keyboard's removal go with it, as show_step would have done."""
+    for fn in INTERLUDES:
+        if await fn(turn, lead, clear_keyboard):
+            return True
+    return False

@@ -25,9 +25,10 @@ from panel.queries import complaint_rows, deadline_order
 from panel.security import csv_cell
 from panel.views.base import PanelModelView
 from panel.views.complaint_actions import ComplaintActions
+from panel.views.duplicates import DuplicateActions, support_cell
 from panel.views.handling import HandlingActions
 from services import access, regions
-from services.complaints import handling, news
+from services.complaints import handling, news, supporters
 
 STAFF_ROLES = frozenset({*OPD_ROLES, *VILLAGE_ROLES})
 
@@ -87,6 +88,7 @@ LIST_FORMATTERS = {
     "description": _summary_cell,
     "priority": lambda v, c, m, n: priority_badge(m.priority),
     "handler": lambda v, c, m, n: str(m.handler) if m.handler_id else "—",
+    "support": support_cell,
 }
 
 
@@ -95,6 +97,7 @@ COLUMN_LABELS = {name: LazyText(f"panel.col.{name}") for name in (
     "response_due_at", "first_response_at", "resolution_due_at", "resolved_at", "escalation_level",
     "reporter", "rating", "address_text", "latitude", "longitude")}
 COLUMN_LABELS.update(priority=LazyText("handling.field.priority"), handler=LazyText("handling.col.handler"))
+COLUMN_LABELS["support"] = LazyText("panel.col.support")
 
 
 # (catalogue key, position in flt.complaint_filters(), value)
@@ -271,7 +274,7 @@ def capped_count(query, limit: int) -> int:
     return CappedCount(found) if found > limit else found
 
 
-class ComplaintView(HandlingActions, ComplaintActions, PanelModelView):
+class ComplaintView(DuplicateActions, HandlingActions, ComplaintActions, PanelModelView):
     """Complaints of the user's office (all of them for the main admin and oversight)."""
 
     roles = frozenset(ROLES)
@@ -282,7 +285,7 @@ class ComplaintView(HandlingActions, ComplaintActions, PanelModelView):
     list_template = "complaint/list.html"
     details_template = "complaint/details.html"
     column_list = ("tracking_code", "created_at", "category", "place", "office", "status", "deadline", "description",
-                   "priority", "handler")
+                   "priority", "handler", "support")
     column_export_list = ("tracking_code", "created_at", "category", "place", "office", "status", "deadline",
                           "response_due_at", "first_response_at", "resolution_due_at", "resolved_at",
                           "escalation_level", "rating", "reporter", "address_text", "latitude", "longitude",
@@ -343,7 +346,11 @@ class ComplaintView(HandlingActions, ComplaintActions, PanelModelView):
                                     page_size=page_size)
         size = self.page_size if page_size is None else page_size
         count = capped_count(query, (page or 0) * (size or 0) + COUNT_CAP)
-        return count, list(query.execute()) if execute else query
+        if not execute:
+            return count, query
+        rows = list(query.execute())
+        supporters.attach_counts(rows)  # the "Dukungan" column: one query for the page's rows
+        return count, rows
 
     def _sort_clause(self, query, joins, sort_field, sort_desc):
         if sort_field == "deadline":
@@ -411,6 +418,7 @@ class ComplaintView(HandlingActions, ComplaintActions, PanelModelView):
             read_only=official.role == ROLE_OVERSIGHT, is_main_admin=official.role == ROLE_MAIN_ADMIN,
             **self.action_context(complaint),
             **self.handling_context(complaint),
+            **self.duplicates_context(complaint),
         )
 
 

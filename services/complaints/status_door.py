@@ -16,7 +16,7 @@ from core import status as st
 from core.timefmt import local_datetime
 from models import Complaint, Official, Opd, Photo, Question, Reporter, StatusChange, utcnow
 from services import runtime
-from services.complaints import pause
+from services.complaints import pause, supporters
 from services.messaging import enqueue, outbox
 from services.tx import after_commit, locked, transaction
 
@@ -58,6 +58,8 @@ def change_status(complaint_id: int, change: Change, now: datetime | None = None
             Photo.update(status_change=history, complaint=complaint).where(Photo.id.in_(change.photo_ids)).execute()
         if change.notify_reporter and change.visible_to_reporter:
             _message_reporter(complaint, history, change)
+            supporters.write_status_messages(complaint, history, lambda lang, with_note: supporter_text(
+                complaint, history, lang, with_note), by_reporter=change.reporter_actor is not None)
         if change.also:
             change.also(complaint, history)
         if change.to_status == st.FORWARDED:
@@ -67,7 +69,7 @@ def change_status(complaint_id: int, change: Change, now: datetime | None = None
 
 def add_note(complaint_id: int, note: str, *, actor: Official | None = None,
              reporter_actor: Reporter | None = None, visible_to_reporter: bool = False,
-             photo_ids: list[int] | None = None) -> StatusChange:
+             photo_ids: list[int] | None = None, actor_label: str = "", note_private: bool = False) -> StatusChange:
     """A history entry without a status change (internal note, reporter's extra info)."""
     if not (note or "").strip() and not photo_ids:
         raise st.TransitionError("note_required", "", "")
@@ -76,8 +78,8 @@ def add_note(complaint_id: int, note: str, *, actor: Official | None = None,
         history = StatusChange.create(
             complaint=complaint, from_status=complaint.status, to_status=complaint.status,
             note=note.strip(), actor_official=actor, actor_reporter=reporter_actor,
-            actor_label=_actor_label(actor, reporter_actor, ""), office_label=complaint.office_name,
-            visible_to_reporter=visible_to_reporter,
+            actor_label=_actor_label(actor, reporter_actor, actor_label), office_label=complaint.office_name,
+            visible_to_reporter=visible_to_reporter, note_private=note_private,
         )
         if photo_ids:
             Photo.update(status_change=history, complaint=complaint).where(Photo.id.in_(photo_ids)).execute()
@@ -182,6 +184,19 @@ def reporter_text(complaint: Complaint, history: StatusChange, lang: str, key: s
         key = "reporter.change.reason" if history.to_status == st.REJECTED else "reporter.change.note"
         text += i18n.t(key, lang, note=outbox.escape(note))
     return text + i18n.t("reporter.change.footer", lang, code=complaint.tracking_code)
+
+
+def supporter_text(complaint: Complaint, history: StatusChange, lang: str, with_note: bool) -> str:
+    """A supporter's message for a status change (services.complaints.supporters decides who
+    and whether the note may go): the reporter's news in a supporter's words, no buttons."""
+    office = complaint.office_name or i18n.t("office.unknown", lang)
+    text = i18n.t("supporter.change.head", lang) + "\n" + i18n.t(
+        f"supporter.change.{history.to_status}", lang, code=complaint.tracking_code, office=outbox.escape(office),
+        due=format_due(complaint.response_due_at, lang))
+    if with_note and history.note:
+        key = "reporter.change.reason" if history.to_status == st.REJECTED else "reporter.change.note"
+        text += i18n.t(key, lang, note=outbox.escape(history.note))
+    return text + i18n.t("supporter.change.footer", lang)
 
 
 # Resolved complaints get a different message (with buttons) from the loop-closing code
