@@ -137,7 +137,7 @@ MESSAGES.update({
     "dirimport.sheet.opd": {"id": "OPD", "en": "Agencies (OPD)"},
     "dirimport.sheet.category": {"id": "Kategori", "en": "Categories"},
     "dirimport.sheet.official": {"id": "Petugas", "en": "Officials"},
-    "dirimport.sheet_names": {"id": "nama lembar: {names}", "en": "sheet names: {names}"},
+    "dirimport.sheet_names": {"id": "nama lembar: {names}", "en": "sheet names: {names}"},  # the names follow in <code>
     "dirimport.col.header": {"id": "Judul kolom", "en": "Header"},
     "dirimport.col.meaning": {"id": "Isi", "en": "Meaning"},
     "dirimport.col.required": {"id": "Wajib", "en": "Required"},
