@@ -234,10 +234,30 @@ def insert_complaints(rows, batch: int = 5000, columns: tuple = COLUMNS) -> int:
     insert_many on SQLite."""
     import models
 
+    defaults = _required_defaults(columns)
+    if defaults:  # NOT NULL columns added since the caller's list was written: their defaults
+        extra = tuple(value for _, value in defaults)
+        columns = (*columns, *(name for name, _ in defaults))
+        rows = (tuple(row) + extra for row in rows)
     database = models.db.obj
     if isinstance(database, models.SqliteDatabase):
         return _insert_sqlite(rows, batch, columns)
     return _copy_postgres(rows, columns)
+
+
+def _required_defaults(columns: tuple) -> list[tuple[str, object]]:
+    """(column, default) of each NOT NULL complaint column with a constant default that
+    `columns` leaves out: a bulk insert bypasses peewee's Python-side defaults, and a column a
+    later migration adds (channel, photos_public...) must not make every benchmark fail."""
+    import models
+
+    found = []
+    for field in models.Complaint._meta.sorted_fields:
+        if field.primary_key or field.null or field.column_name in columns:
+            continue
+        if field.default is not None and not callable(field.default):
+            found.append((field.column_name, field.default))
+    return found
 
 
 def _insert_sqlite(rows, batch: int, columns: tuple = COLUMNS) -> int:
