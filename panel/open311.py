@@ -181,7 +181,7 @@ def _request(found: open311.PublicRequest, lang: str) -> dict:
         "status_notes": found.status_notes,
         "service_name": found.category.name(lang) if found.category else None,
         "service_code": found.category.code if found.category else None,
-        "description": found.description,
+        "description": found.description or (found.category.name(lang) if found.category else ""),
         "agency_responsible": found.agency_responsible,
         "service_notice": None,
         "requested_datetime": _time(found.requested),

@@ -168,9 +168,9 @@ def window(start: datetime | None, end: datetime | None, now: datetime | None = 
 
 
 # The columns an answer shows: a thousand rows of every column cost three times as much to load.
-_FIELDS = (Complaint.id, Complaint.tracking_code, Complaint.status, Complaint.category, Complaint.description,
+_FIELDS = (Complaint.id, Complaint.tracking_code, Complaint.status, Complaint.category,
            Complaint.assigned_opd, Complaint.assigned_desa, Complaint.desa, Complaint.created_at, Complaint.updated_at,
-           Complaint.resolution_due_at, Complaint.address_text, Complaint.latitude, Complaint.longitude)
+           Complaint.resolution_due_at, Complaint.latitude, Complaint.longitude)
 
 
 def find_requests(ids: list[str] | None = None, codes: list[str] | None = None, start: datetime | None = None,
@@ -226,13 +226,19 @@ def _public(rows: list) -> list[PublicRequest]:
     for r in rows:
         office = names.get(("opd", r.assigned_opd)) or names.get(("desa", r.assigned_desa))
         status = STATUS.get(r.status, OPEN)
+        # The one rule of what is public (services.publicity): never the reporter's own words
+        # (the description, a typed address: they often name people and houses), the point
+        # rounded; the request reads as its category (the panel writes its name), its village
+        # and the office's answers.
+        point = publicity.public_point(r.latitude, r.longitude)
         found.append(PublicRequest(
             service_request_id=r.tracking_code, status=status, status_notes=notes.get(r.id),
-            category=categories.get(r.category), description=r.description, agency_responsible=office,
-            requested=r.created_at, updated=r.updated_at or r.created_at,
+            category=categories.get(r.category), description="",
+            agency_responsible=office, requested=r.created_at, updated=r.updated_at or r.created_at,
             expected=r.resolution_due_at if status == OPEN else None,
-            address=places.get(r.desa) or regions.place_text(None, r.address_text) or None,
-            address_id=desas[r.desa].code if r.desa in desas else None, lat=r.latitude, long=r.longitude))
+            address=places.get(r.desa) or None,
+            address_id=desas[r.desa].code if r.desa in desas else None,
+            lat=point[0] if point else None, long=point[1] if point else None))
     return found
 
 

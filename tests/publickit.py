@@ -18,7 +18,7 @@ from typing import Callable
 from models import Category, Desa, Kecamatan
 from services import public_stats
 
-PUBLIC_PREFIXES = ["/publik", "/vendor/markercluster"]
+PUBLIC_PREFIXES = ["/publik", "/vendor/markercluster", "/open311"]
 EXTRA_SURFACES: list[Callable[["Context"], list[str]]] = []
 WORLD = "-180,-90,180,90"
 
@@ -59,6 +59,23 @@ def public_urls(app, codes, photo_ids) -> list[str]:
     return urls
 
 
+def open311_urls(ctx: "Context") -> list[str]:
+    """The Open311 API's GET answers, both formats: discovery, services, every category's
+    definition, the request lists (filtered too) and every complaint by its code."""
+    api = "/open311/v2"
+    urls = []
+    for fmt in ("json", "xml"):
+        urls += [f"{api}/discovery.{fmt}", f"{api}/services.{fmt}", f"{api}/services.{fmt}?locale=en",
+                 f"{api}/requests.{fmt}", f"{api}/requests.{fmt}?status=open", f"{api}/requests.{fmt}?status=closed",
+                 f"{api}/requests.{fmt}?service_request_id={','.join(ctx.codes[:50])}", f"{api}/nothing.{fmt}"]
+        urls += [f"{api}/services/{c.code}.{fmt}" for c in Category.select()]
+        urls += [f"{api}/requests/{code}.{fmt}" for code in ctx.codes]
+    return urls
+
+
+EXTRA_SURFACES.append(open311_urls)
+
+
 def uncovered_rules(app, urls) -> list[str]:
     """Routes under the public prefixes that no walked URL reaches (a new public route must be
     added to the walk)."""
@@ -71,4 +88,5 @@ def uncovered_rules(app, urls) -> list[str]:
             continue
         reached.add(endpoint)
     return sorted(rule.rule for rule in app.url_map.iter_rules()
-                  if any(rule.rule.startswith(p) for p in PUBLIC_PREFIXES) and rule.endpoint not in reached)
+                  if any(rule.rule.startswith(p) for p in PUBLIC_PREFIXES) and rule.endpoint not in reached
+                  and "GET" in rule.methods)  # a POST (Open311's new request) is no page to walk

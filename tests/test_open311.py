@@ -249,10 +249,24 @@ def test_xml_stays_well_formed_whatever_a_text_holds(client):
     complaint = with_code(description="Jalan <rusak> & berlubang \x01\x0b di \"depan\" sekolah, dekat pasar.")
     public_reply(complaint, "Catatan dengan ]]> dan \x1f karakter kendali.")
     root = xml_of(client.get(f"{API}/requests/{complaint.tracking_code}.xml"))
-    assert root.findtext("request/description") == 'Jalan <rusak> & berlubang  di "depan" sekolah, dekat pasar.'
+    # The reporter's description is never public (services.publicity): a request reads as its
+    # category; the office's public reply carries the awkward characters here.
+    assert root.findtext("request/description") == complaint.category.name_id
     assert root.findtext("request/status_notes") == "Catatan dengan ]]> dan  karakter kendali."
-    assert json_of(client.get(f"{API}/requests/{complaint.tracking_code}.json"))[0]["description"].startswith(
-        "Jalan <rusak> & berlubang \x01")
+    answer = client.get(f"{API}/requests/{complaint.tracking_code}.json")
+    assert json_of(answer)[0]["description"] == complaint.category.name_id
+    assert "berlubang" not in answer.get_data(as_text=True)
+
+
+def test_the_reporters_description_address_and_exact_point_are_never_given(client):
+    complaint = with_code(description="Rumah Pak Budi Santoso di gang buntu, jalan berlubang.",
+                          address_text="Gang Mawar no. 7, rumah Pak Budi", latitude=-1.8512345, longitude=109.9876543)
+    for fmt in ("json", "xml"):
+        for url in (f"{API}/requests/{complaint.tracking_code}.{fmt}", f"{API}/requests.{fmt}"):
+            body = client.get(url).get_data(as_text=True)
+            assert "Budi" not in body and "Gang Mawar" not in body and "1.8512345" not in body, url
+    found = json_of(client.get(f"{API}/requests/{complaint.tracking_code}.json"))[0]
+    assert (found["lat"], found["long"]) == (-1.8512, 109.9877)
 
 
 def test_private_notes_and_the_reporters_words_are_not_status_notes(client):

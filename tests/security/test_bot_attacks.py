@@ -117,6 +117,7 @@ def test_an_invisible_description_is_too_short(bot, botapi, watch, text):
     siti = Person(botapi)
     siti.say("/lapor", expect="Langkah 1/5")
     choose_category(siti, "jalan")
+    siti.settle()  # the last answer's bookkeeping (e.g. the photo counter's id) is saved
     before_store, before_draft = stored(), draft_of(siti)
     reply = siti.say(text, expect="terlalu singkat")
     assert "minimal 15" in text_of(reply)
@@ -128,6 +129,7 @@ def test_a_description_over_the_limit_is_refused_and_another_try_is_offered(bot,
     siti = Person(botapi)
     siti.say("/lapor", expect="Langkah 1/5")
     choose_category(siti, "jalan")
+    siti.settle()  # the last answer's bookkeeping (e.g. the photo counter's id) is saved
     before_store, before_draft = stored(), draft_of(siti)
     siti.say("😀" * 2001, expect="terlalu panjang")
     assert_clean(siti, before_store, before_draft)
@@ -139,6 +141,7 @@ def test_an_invisible_typed_address_is_too_short(bot, botapi, watch):
     choose_category(siti, "jalan")
     siti.say("Jalan berlubang besar di depan SD, bahaya untuk motor.", expect="Langkah 3/5")
     siti.press("ph:skip", expect="Langkah 4/5")
+    siti.settle()  # the last answer's bookkeeping (e.g. the photo counter's id) is saved
     before_store, before_draft = stored(), draft_of(siti)
     siti.say("\u200b" * 30 + "Jl. A", expect="terlalu")
     assert_clean(siti, before_store, before_draft)
@@ -172,6 +175,7 @@ FORGED = {  # callback data -> what the resident is told (a button answer or a m
 def test_a_forged_button_is_answered_as_an_unknown_one(bot, botapi, watch, data, expected):
     siti = Person(botapi)
     siti.say("/start", expect="Wadul")
+    siti.settle()  # the last answer's bookkeeping (e.g. the photo counter's id) is saved
     before_store, before_draft = stored(), draft_of(siti)
     answers, messages = len(botapi.callback_answers), len(siti.messages())
     forge_press(botapi, siti, data)
@@ -190,6 +194,7 @@ def test_a_forged_button_is_answered_as_an_unknown_one(bot, botapi, watch, data,
 def test_my_list_with_a_huge_page_shows_the_list(bot, botapi, watch):
     siti = Person(botapi)
     siti.say("/start", expect="Wadul")
+    siti.settle()  # the last answer's bookkeeping (e.g. the photo counter's id) is saved
     before_store, before_draft = stored(), draft_of(siti)
     forge_press(botapi, siti, f"my:{HUGE}")
     siti.wait(lambda m: "belum punya aduan" in text_of(m), after=0)  # the list (empty), in place
@@ -199,6 +204,7 @@ def test_my_list_with_a_huge_page_shows_the_list(bot, botapi, watch):
 def test_a_category_with_a_huge_or_odd_id_at_the_category_step(bot, botapi, watch):
     siti = Person(botapi)
     siti.say("/lapor", expect="Langkah 1/5")
+    siti.settle()  # the last answer's bookkeeping (e.g. the photo counter's id) is saved
     before_store, before_draft = stored(), draft_of(siti)
     for data in (f"cat:{HUGE}", "cat:²", f"cat:{TOO_LONG_FOR_INT}"):
         answers = len(botapi.callback_answers)
@@ -213,6 +219,7 @@ def test_buttons_naming_another_persons_complaint_reveal_nothing(bot, botapi, wa
     other = make_complaint(reporter=make_reporter(telegram_id=4242, chat_id=4242))
     siti = Person(botapi)
     siti.say("/start", expect="Wadul")
+    siti.settle()  # the last answer's bookkeeping (e.g. the photo counter's id) is saved
     before_store, before_draft = stored(), draft_of(siti)
     answers = len(botapi.callback_answers)
     forge_press(botapi, siti, data.format(id=other.id))
@@ -236,6 +243,7 @@ def test_typed_nonsense_gets_a_plain_answer(bot, botapi, watch, text, expected):
     make_complaint()  # somebody's complaint exists; it must not be shown
     siti = Person(botapi)
     siti.say("/start", expect="Wadul")
+    siti.settle()  # the last answer's bookkeeping (e.g. the photo counter's id) is saved
     before_store, before_draft = stored(), draft_of(siti)
     siti.say(text, expect=expected)
     assert_clean(siti, before_store, before_draft, secrets=("TST-",))
@@ -261,6 +269,7 @@ def test_a_bad_file_at_the_photo_step_is_refused_and_the_photos_kept(bot, botapi
     choose_category(siti, "jalan")
     siti.say("Jalan berlubang besar di depan SD, bahaya untuk motor.", expect="Langkah 3/5")
     siti.photo(sample_jpeg(), expect="(1/5)")
+    siti.settle()  # the last answer's bookkeeping (e.g. the photo counter's id) is saved
     before_store, before_draft = stored(), draft_of(siti)
     siti.document(data, name, mime, declared_size=declared, expect=expected)
     assert_clean(siti, before_store, before_draft)
