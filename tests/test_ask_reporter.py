@@ -93,7 +93,7 @@ def test_panel_asks_and_the_reporter_answers_with_text_a_photo_and_a_location(bo
 
     page = panel_ask(client, complaint, "Lubangnya di sisi kiri atau kanan jalan, arah ke pasar?").get_data(as_text=True)
     assert "dikirim ke pelapor" in page and "Menunggu jawaban pelapor" in page
-    assert "menunggu jawaban" in client.get("/admin/complaint/").get_data(as_text=True).lower()
+    assert "menunggu jawaban" in client.get("/admin/complaint/", follow_redirects=True).get_data(as_text=True).lower()
     question = Question.get(Question.complaint == complaint.id)
     assert question.closed_at is None and not question.pauses  # "jalan" does not pause by default
     assert question.history.note_private and question.history.visible_to_reporter  # to the reporter, not the public
@@ -119,14 +119,14 @@ def test_panel_asks_and_the_reporter_answers_with_text_a_photo_and_a_location(bo
     assert "gerbang SD Negeri 3" in text_of(told) and "Lubangnya di sisi kiri" in text_of(told)
 
     # The office sees the answer threaded and flagged; opening the page clears the flag.
-    listing = client.get("/admin/complaint/").get_data(as_text=True)
+    listing = client.get("/admin/complaint/", follow_redirects=True).get_data(as_text=True)
     assert "Info baru dari pelapor" in listing
     page = client.get(page_url(complaint)).get_data(as_text=True)
     assert "Info baru dari pelapor" in page and "gerbang SD Negeri 3" in page
     entry = page[page.index("gerbang SD Negeri 3") - 600:page.index("gerbang SD Negeri 3")]
     assert "Pelapor" in entry and "Dinas PUTR" not in entry  # the reporter's words, attributed to them
     assert reload(complaint).reporter_news_at is None
-    assert "Info baru dari pelapor" not in client.get("/admin/complaint/").get_data(as_text=True)
+    assert "Info baru dari pelapor" not in client.get("/admin/complaint/", follow_redirects=True).get_data(as_text=True)
 
     # 2. a photo with a caption, through the button
     panel_ask(client, complaint, "Boleh kirim foto lubangnya dari dekat?")

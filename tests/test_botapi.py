@@ -488,7 +488,10 @@ def test_edits_are_applied_with_history_and_not_modified_is_refused(api, http):
         "description"] == "Bad Request: message to edit not found"
     assert call(http, "deleteMessage", chat_id=siti.id, message_id=sent["message_id"])[
         "description"] == "Bad Request: message to delete not found"
-    assert len(api.rejected_calls()) == 4
+    # Refused as malformed: the unchanged edit, the caption edit, the second delete. Editing a
+    # message the person deleted is Telegram's refusal of a well-formed call (a race the bot
+    # cannot avoid), not counted among the rejected calls.
+    assert len(api.rejected_calls()) == 3
     assert_results_have_telegram_shapes(api)
 
 

@@ -198,7 +198,7 @@ def test_merge_tells_the_merged_reporter_once_and_counts_support(telegram, botap
     Support.create(complaint=source, reporter=supporter)
     logged_in(client, models.ROLE_OPD_STAFF)
 
-    listing = client.get("/admin/complaint/").get_data(as_text=True)
+    listing = client.get("/admin/complaint/", follow_redirects=True).get_data(as_text=True)
     assert "Dukungan" in listing and 'support-count">1<' in listing
 
     response = merge(client, source, target.tracking_code.lower().replace("-", " "), follow_redirects=True)

@@ -56,14 +56,14 @@ def test_the_list_shows_handler_and_priority_and_mine_filters(app, client):
     mine = make_complaint()
     other = make_complaint()
     handling.assign(mine.id, head, staff.id, handling.HIGH)
-    listing = client.get("/admin/complaint/").get_data(as_text=True)
+    listing = client.get("/admin/complaint/", follow_redirects=True).get_data(as_text=True)
     assert "Sari Pengawas" in listing and "Tinggi" in listing
 
     staff_client = app.test_client()
     from tests.panelkit import login
 
     login(staff_client, staff)
-    page = staff_client.get("/admin/complaint/").get_data(as_text=True)
+    page = staff_client.get("/admin/complaint/", follow_redirects=True).get_data(as_text=True)
     assert "Aduan saya" in page
     import re
 

@@ -14,10 +14,12 @@ from __future__ import annotations
 import pytest
 
 import models
+from core import tracking
 from models import (ROLE_MAIN_ADMIN, ROLE_OPD_ADMIN, ROLE_OPD_STAFF, ROLE_OVERSIGHT, ROLE_VILLAGE_HEAD,
                     ROLE_VILLAGE_OFFICIAL, Category, Desa, Holiday, Opd, Photo, ReportRecipient,
                     ResponseTemplate)
 from services import open311
+from services.complaints import behalf
 from tests.factories import make_complaint, make_official
 from tests.panelkit import app, client, csrf_from, login  # noqa: F401 (fixtures)
 
@@ -31,6 +33,8 @@ MANAGERS = (ROLE_MAIN_ADMIN, ROLE_OPD_ADMIN, ROLE_VILLAGE_HEAD)
 DIRECTORY = (ROLE_MAIN_ADMIN, ROLE_OVERSIGHT)
 MAIN = (ROLE_MAIN_ADMIN,)
 READERS = (ROLE_MAIN_ADMIN, ROLE_OVERSIGHT)
+FILING = (ROLE_MAIN_ADMIN, *OPD)  # services.access.FILING_ROLES: who records complaints on behalf
+CODE_MAKERS = (ROLE_MAIN_ADMIN, ROLE_OPD_ADMIN)  # link codes: every official / their OPD's staff
 OTHER_VILLAGE = "61.04.01.2012"
 
 
@@ -78,6 +82,16 @@ EXPECTED = {
     "complaint.action_view": gate(ROLES, ok=302),
     "complaint.ajax_lookup": gate(ROLES, ok=404),
     "complaint.ajax_update": gate(ROLES, ok=404),
+    # the complaint page's other POSTs, each on another office's complaint (the main admin's tries
+    # change nothing but the DLH complaint's publicity: no handler change, merge target, open question)
+    "complaint.handler_view": gate(ROLES, ok=302, **not_theirs(*OPD, *VILLAGE, ROLE_OVERSIGHT)),
+    "complaint.merge_view": gate(ROLES, ok=302, **not_theirs(*OPD, *VILLAGE, ROLE_OVERSIGHT)),
+    "complaint.publicity_view": gate(ROLES, ok=302, **not_theirs(*OPD, *VILLAGE, ROLE_OVERSIGHT)),
+    "complaint.withdraw_question_view": gate(ROLES, ok=302, **not_theirs(*OPD, *VILLAGE, ROLE_OVERSIGHT)),
+    # filing on behalf: the main admin and OPDs; a slip is only its filer's (here another official's)
+    "behalf.index": gate(FILING),
+    "behalf.locate": gate(FILING),
+    "behalf.slip": gate(FILING, ok=404),
     # routing: the main admin's
     "routing.index_view": gate(MAIN),
     "routing.edit_view": gate(MAIN),
@@ -111,6 +125,15 @@ EXPECTED = {
     "official.action_view": gate(MAIN, ok=302),
     "official.ajax_update": gate(MAIN, ok=404),
     "regions.index": gate(MAIN),
+    # the directory import: the main admin's (the confirm's empty payload imports nothing)
+    "dirimport.index": gate(MAIN),
+    "dirimport.template_csv": gate(MAIN),
+    "dirimport.template_xlsx": gate(MAIN),
+    "dirimport.confirm": gate(MAIN, ok=302),
+    # link codes in bulk: the main admin for anyone, an OPD admin for their own OPD's staff only
+    # (asked for another OPD's official, nothing is made: back to the list)
+    "linkcodes.index": gate(CODE_MAKERS),
+    "linkcodes.print_view": gate(CODE_MAKERS, opd_admin=302),
     # the leadership report: the main admin and oversight read it; its recipients are the main admin's
     "reports.index": gate(READERS),
     "reports.print_view": gate(READERS),
@@ -142,6 +165,15 @@ EXPECTED = {
     "open311.request_one": same(404),
     "open311.requests_post": same(403),  # no api_key
     "open311.unknown": same(404),
+    # the public pages: no login, the same for everyone; asked for the confidential complaint
+    # (its page, its photo) they answer not found; the lookup by its code answers the status only
+    "markercluster.static": same(200),
+    "publik.index": same(200),
+    "publik.map_json": same(200),
+    "publik.performance": same(200),
+    "publik.lookup": same(200),
+    "publik.detail": same(404),
+    "publik.photo": same(404),
 }
 # The directory: the main admin edits, oversight reads.
 for _view in ("opd", "category", "desa", "holiday"):
@@ -185,7 +217,8 @@ def world(app, seeded, tmp_path):
     complaints = {
         "dlh": make_complaint(category=Category.get(Category.code == "sampah")),
         "other_village": make_complaint(category=village_category, desa=village_b),
-        "confidential": make_complaint(is_confidential=True),
+        # a real tracking code: the public lookup by code reads only those
+        "confidential": make_complaint(is_confidential=True, tracking_code=tracking.new_code()),
     }
     templates = {
         "dlh": ResponseTemplate.create(opd=dlh, title="Templat DLH rahasia", text="Sampah diangkut."),
@@ -207,7 +240,16 @@ def world(app, seeded, tmp_path):
         doomed_recipient=ReportRecipient.create(chat_id=-100778, label="Penerima dihapus"),
         doomed_recipient_by_action=ReportRecipient.create(chat_id=-100779, label="Penerima dihapus lewat aksi"),
         api_key=open311.issue_key("Mitra matriks", None)[0],
+        behalf_token=_filed_on_behalf(),
     )
+
+
+def _filed_on_behalf() -> str:
+    """The form token of a complaint a DLH staff member recorded on behalf of a resident."""
+    token = behalf.new_token()
+    make_complaint(category=Category.get(Category.code == "sampah"), channel="phone",
+                   source_key=behalf.source_key(token), filed_by_official=make_official(ROLE_OPD_STAFF, opd="DLH"))
+    return token
 
 
 def _other_office(role: str) -> str:
@@ -231,6 +273,7 @@ def _target(endpoint: str, role: str, world) -> tuple[str, dict, dict]:
         "apikey": world["api_key"].id,
     }
     secret = world["complaints"]["confidential"].tracking_code
+    on_complaint = {"id": ids["complaint"]}
     special = {
         "static": ("GET", {"filename": "panel.css"}, {}),
         "leaflet.static": ("GET", {"filename": "leaflet.js"}, {}),
@@ -248,6 +291,19 @@ def _target(endpoint: str, role: str, world) -> tuple[str, dict, dict]:
         "open311.request_one": ("GET", {"fmt": "json", "request_id": secret}, {}),
         "open311.requests_post": ("POST", {"fmt": "json"}, {"service_code": "sampah"}),
         "open311.unknown": ("GET", {"rest": "tokens/1.json"}, {}),
+        "complaint.handler_view": ("POST", on_complaint, {"handling-handler": "", "handling-priority": "0"}),
+        "complaint.merge_view": ("POST", on_complaint, {"merge-target": ""}),
+        "complaint.publicity_view": ("POST", on_complaint, {"publicity-public_hidden": "y"}),
+        "complaint.withdraw_question_view": ("POST", on_complaint, {}),
+        "behalf.locate": ("GET", {"lat": "0.05", "lon": "109.3"}, {}),
+        "behalf.slip": ("GET", {"token": world["behalf_token"]}, {}),
+        "dirimport.confirm": ("POST", {}, {"payload": "", "filename": "direktori.csv"}),
+        "linkcodes.print_view": ("POST", {}, {"official": str(world["official"].id)}),
+        "markercluster.static": ("GET", {"filename": "leaflet.markercluster.js"}, {}),
+        "publik.map_json": ("GET", {"bbox": "108.0,-1.0,111.0,1.5", "z": "9"}, {}),
+        "publik.lookup": ("GET", {"kode": secret}, {}),
+        "publik.detail": ("GET", {"code": secret}, {}),
+        "publik.photo": ("GET", {"photo_id": world["photos"]["confidential"].id}, {}),
     }
     if endpoint in special:
         return special[endpoint]
@@ -323,15 +379,31 @@ def test_each_role_gets_exactly_its_answers(app, client, world, role):
             if world["complaints"]["dlh"].tracking_code not in body:  # the filter did apply, and finds it
                 wrong.append(f"{method} {url} lacks the other office's complaint the main admin may see")
         leaked = [text for text in must_not_show if text in body]
+        if rule.endpoint.startswith("publik."):
+            # The public pages are everyone's: other offices' public complaints are on them by
+            # design; the confidential complaint never is, except that its code (typed by its
+            # reporter) gives its status and dates, and nothing more.
+            confidential = world["complaints"]["confidential"]
+            if rule.endpoint == "publik.lookup":
+                leaked = [text for text in (confidential.category.name_id, str(confidential.assigned_opd),
+                                            confidential.description) if text in body]
+                if 'id="lookup-private"' not in body:
+                    wrong.append(f"{method} {url} does not say the complaint is not public")
+            else:
+                leaked = [confidential.tracking_code] if confidential.tracking_code in body else []
         if leaked or "$argon2" in body:
             wrong.append(f"{method} {url} shows {leaked or 'a password hash'}")
         if response.status_code == 302 and role == ANON and rule.endpoint.startswith(tuple(
-                f"{v}." for v in ("admin", "complaint", "routing", "official", "regions", "opd"))):
+                f"{v}." for v in ("admin", "complaint", "routing", "official", "regions", "opd", "behalf",
+                                "dirimport", "linkcodes"))):
             if "/login" not in response.headers["Location"]:
                 wrong.append(f"{method} {url}: sent to {response.headers['Location']}, not the login")
     assert wrong == []
     # The rows a refused or foreign request named are still there.
     assert models.Complaint.get_by_id(world["complaints"]["dlh"].id).status == "assigned"
+    for key, complaint in world["complaints"].items():  # only the main admin took one off the public pages
+        hidden = models.Complaint.get_by_id(complaint.id).public_hidden
+        assert hidden == (role == ROLE_MAIN_ADMIN and key == "dlh"), key
     kept = ResponseTemplate.get_or_none(ResponseTemplate.id == world["templates"]["doomed"].id)
     assert (kept is None) == (role == ROLE_MAIN_ADMIN)  # only the main admin may delete another office's
     for holiday in ("doomed_holiday", "doomed_by_action"):  # the directory: the main admin's to change
