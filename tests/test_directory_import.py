@@ -245,9 +245,11 @@ def test_migration_step_adds_the_unit_and_keeps_meaning(db):
     table = Category._meta.table_name
     models.db.execute_sql(f"ALTER TABLE {table} DROP COLUMN deadline_unit")
     Opd.create(code="X", name="X", short_name="X")
+    # A category row as the release before the unit wrote it; columns of later steps (e.g.
+    # pause_when_asking) hold their defaults, as their own steps would have filled them.
     models.db.execute_sql(f"INSERT INTO {table} (code, name_id, name_en, group_id, group_en, village_level, "
-                          "response_hours, resolution_hours, sort_order, active) "
-                          "VALUES ('lama', 'Lama', 'Old', '', '', false, 48, 336, 0, true)")
+                          "response_hours, resolution_hours, sort_order, active, pause_when_asking) "
+                          "VALUES ('lama', 'Lama', 'Old', '', '', false, 48, 336, 0, true, false)")
     from playhouse.migrate import migrate
 
     migrate(*step[2](migrations._migrator()))

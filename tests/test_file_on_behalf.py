@@ -81,6 +81,11 @@ def test_filed_on_behalf_is_routed_shown_and_followed_on_telegram(bot, botapi, a
     group = link_office(botapi, "DPUTR")
     run_worker()  # the assignment job queued after the commit
     complaint = Complaint.get_by_id(complaint.id)
+    # The reporter, without Telegram, follows it on the web status page the slip names.
+    status_page = app.test_client().get(f"/publik/lacak?kode={complaint.tracking_code}").get_data(as_text=True)
+    result = status_page.split('id="lookup-result"')[1]
+    assert complaint.tracking_code in result and "Diteruskan" in result and "Dinas PUTR" in result
+    assert "Bu Rahmah" not in status_page and "0812" not in status_page  # never the reporter's name or contact
     notice = next(t for t in texts(botapi, group) if complaint.tracking_code in t)
     assert "Bu Rahmah (lewat Telepon)" in notice and "perangkat desa" not in notice
     assert complaint.status == st.ASSIGNED and complaint.assigned_opd.code == "DPUTR"
