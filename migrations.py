@@ -132,6 +132,11 @@ def _duplicates(migrator) -> list:
             + [_Run(lambda: models.Support.create_table(safe=True)), _Run(index)])
 
 
+def _complaint_claim_pin(migrator) -> list:
+    """The slip's PIN of a complaint from another channel (services.complaints.claiming)."""
+    return add_missing_columns(migrator, models.Complaint, ("claim_pin",))
+
+
 # Each step: (version it produces, description, function(migrator) -> list of operations).
 STEPS: list[tuple[int, str, callable]] = [
     (2, "reminder marks: phase, due_at, next_at", _reminder_mark_quiet_until),
@@ -147,6 +152,7 @@ STEPS: list[tuple[int, str, callable]] = [
     (12, "public pages: indexes of the complaints the public may see", _public_pages),
     (13, "open311: partners' API keys (hashes only)", _open311_api_keys),
     (14, "duplicates nearby: supporters (support), complaint.merged_into, the nearby index", _duplicates),
+    (15, "complaints: the slip's PIN for following a complaint from another channel on Telegram", _complaint_claim_pin),
 ]
 
 LATEST_VERSION = 1 + len(STEPS)

@@ -308,6 +308,10 @@ class Complaint(BaseModel):
     # A duplicate merged by its office into this other complaint (rejected "digabung ke <code>");
     # its reporter and supporters became the other one's supporters (services.complaints.duplicates).
     merged_into = ForeignKeyField("self", null=True, backref="merged", on_delete="SET NULL")
+    # A complaint from another channel: the 4-digit PIN printed on the reporter's slip, which
+    # must come with the code to follow it on Telegram when no phone was recorded (the code
+    # alone is no secret: public complaints' codes are listed on the public pages and Open311).
+    claim_pin = CharField(max_length=8, default="")
 
     class Meta:
         indexes = (

@@ -116,6 +116,9 @@ MESSAGES.update({
     "behalf.slip.digits": {
         "id": "Di bot, kirim kode beserta 4 angka terakhir nomor telepon Anda, misalnya: {code} 1234.",
         "en": "In the bot, send the code with the last 4 digits of your phone number, e.g. {code} 1234."},
+    "behalf.slip.pin": {
+        "id": "Di bot, kirim kode beserta PIN {pin}: {code} {pin}.",
+        "en": "In the bot, send the code with the PIN {pin}: {code} {pin}."},
     # --- named handlers and priority --------------------------------------------------------
     "handling.title": {"id": "Penanganan", "en": "Handling"},
     "handling.col.handler": {"id": "Petugas", "en": "Handler"},
@@ -163,6 +166,14 @@ MESSAGES.update({
               "kirim kodenya beserta 4 angka terakhir nomor itu, misalnya:\n<code>{code} 1234</code>",
         "en": "Complaint <b>{code}</b> was recorded by staff with the reporter's phone number. To follow it here, "
               "send its code with the last 4 digits of that number, e.g.:\n<code>{code} 1234</code>"},
+    "claim.bot.needs_pin": {
+        "id": "Aduan <b>{code}</b> dicatat petugas. Untuk mengikutinya di sini, kirim kodenya beserta PIN 4 angka "
+              "yang tertulis di tanda terima Anda, misalnya:\n<code>{code} 1234</code>",
+        "en": "Complaint <b>{code}</b> was recorded by staff. To follow it here, send its code with the 4-digit PIN "
+              "written on your slip, e.g.:\n<code>{code} 1234</code>"},
+    "claim.bot.wrong_pin": {
+        "id": "PIN itu tidak cocok untuk aduan <b>{code}</b>. Sisa percobaan: {left}.",
+        "en": "That PIN does not match complaint <b>{code}</b>. Tries left: {left}."},
     "claim.bot.wrong_digits": {
         "id": "4 angka itu tidak cocok dengan nomor yang dicatat untuk aduan <b>{code}</b>. Sisa percobaan: {left}.",
         "en": "Those 4 digits do not match the number recorded for complaint <b>{code}</b>. Tries left: {left}."},

@@ -116,7 +116,9 @@ def test_filed_on_behalf_is_routed_shown_and_followed_on_telegram(bot, botapi, a
     assert office.opd.code == "DPUTR"
 
 
-def test_without_a_phone_the_code_alone_lets_the_sender_follow(bot, botapi, client, run_worker):
+def test_without_a_phone_the_slips_pin_lets_the_sender_follow(bot, botapi, client, run_worker):
+    """The code alone is no secret (public complaints' codes are listed publicly): without a
+    phone, the slip's PIN must come with it."""
     _media_centre_staff(client)
     csrf, token = _open_form(client)
     response = _post(client, _data(csrf, token, channel="walk_in", contact_phone="", contact_name=""))
@@ -124,8 +126,15 @@ def test_without_a_phone_the_code_alone_lets_the_sender_follow(bot, botapi, clie
     complaint = Complaint.get(Complaint.source_key == behalf.source_key(token))
     slip = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "4 angka terakhir" not in slip
+    pin = complaint.claim_pin
+    assert len(pin) == 4 and pin.isdigit() and f"{complaint.tracking_code} {pin}" in slip
+    stranger = Person(botapi, first_name="Pembaca daftar publik")
+    stranger.say(f"Kode saya {complaint.tracking_code}", expect="PIN 4 angka")
+    wrong = "0000" if pin != "0000" else "1111"
+    stranger.say(f"{complaint.tracking_code} {wrong}", expect="PIN itu tidak cocok")
+    assert Complaint.get_by_id(complaint.id).reporter_id is None
     person = Person(botapi, first_name="Andi")
-    person.say(f"Kode saya {complaint.tracking_code}", expect="sekarang mengikuti")
+    person.say(f"{complaint.tracking_code} {pin}", expect="sekarang mengikuti")
     assert Complaint.get_by_id(complaint.id).reporter.telegram_id == person.id
     # Once followed, nobody else can take it over: to another person the code is unknown.
     other = Person(botapi, first_name="Orang lain")

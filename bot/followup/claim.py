@@ -28,10 +28,12 @@ async def try_claim(turn: Turn, complaint, code: str):
         if result.outcome == claiming.CLAIMED:
             await turn.say(turn.t("claim.bot.claimed", code=code_html))
         return result.complaint
+    phone = result.complaint is not None and claiming.needs_digits(result.complaint)
     if result.outcome == claiming.NEEDS_DIGITS:
-        await turn.say(turn.t("claim.bot.needs_digits", code=code_html))
+        await turn.say(turn.t("claim.bot.needs_digits" if phone else "claim.bot.needs_pin", code=code_html))
     elif result.outcome == claiming.WRONG_DIGITS:
-        await turn.say(turn.t("claim.bot.wrong_digits", code=code_html, left=result.tries_left))
+        await turn.say(turn.t("claim.bot.wrong_digits" if phone else "claim.bot.wrong_pin", code=code_html,
+                              left=result.tries_left))
     elif result.outcome == claiming.LOCKED:
         await turn.say(turn.t("claim.bot.locked", code=code_html))
     else:

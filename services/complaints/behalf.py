@@ -172,6 +172,8 @@ def slip_text(complaint: Complaint, lang: str) -> str:
                   bot=bot, regency=cfg.REGENCY_NAME)
     if claiming.needs_digits(complaint):
         text += " " + i18n.t("behalf.slip.digits", lang, code=complaint.tracking_code)
+    elif complaint.claim_pin:
+        text += " " + i18n.t("behalf.slip.pin", lang, code=complaint.tracking_code, pin=complaint.claim_pin)
     return text
 
 

@@ -4,10 +4,10 @@ call, a WhatsApp message, a visit, a social-media post; or posted through Open31
 The rule: a complaint with no Telegram reporter may be taken up by the first person who sends
 its tracking code to the bot, and from then on they are its reporter (every status change
 reaches them, they rate and reopen like anyone who filed in the bot). The code is the secret
-(7 random symbols of 23, about 3.4 billion codes, with a check symbol that refuses typos), and
-it is printed only on the reporter's slip. When the staff recorded a phone number, the last 4
-digits of that number must come with the code ("K7RX-4AMT 1234"): a code read over someone's
-shoulder, or off a photo of the slip, is not enough. Wrong digits are counted per complaint
+is not enough alone: a public complaint's code is listed on the public pages and through
+Open311. Four digits must come with it ("K7RX-4AMT 1234"): the last 4 of the phone number the
+staff recorded, or, without one, the PIN printed on the reporter's slip (Complaint.claim_pin,
+random at filing). Wrong digits are counted per complaint
 (Redis) and after CLAIM_MAX_WRONG in a day the complaint cannot be claimed until the next day.
 Once someone follows it, nobody else can take it over.
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 from dataclasses import dataclass
 
 import i18n
@@ -48,7 +49,15 @@ def claimable(complaint: Complaint | None) -> bool:
 
 
 def needs_digits(complaint: Complaint) -> bool:
+    """Whether the digits asked are the phone's (True) or the slip's PIN (False)."""
     return len(phone_digits(complaint.contact_phone)) >= DIGITS
+
+
+def expected_digits(complaint: Complaint) -> str:
+    """The 4 digits that must come with the code; "" when there are none (nobody can claim it)."""
+    if needs_digits(complaint):
+        return phone_digits(complaint.contact_phone)[-DIGITS:]
+    return complaint.claim_pin or ""
 
 
 def phone_digits(phone: str | None) -> str:
@@ -72,16 +81,18 @@ def claim(complaint_id: int, person: filing.ReporterInfo, digits: str | None) ->
         return ClaimResult(ALREADY if same and same.telegram_id == person.telegram_id else NOT_CLAIMABLE, complaint)
     if not claimable(complaint):
         return ClaimResult(NOT_CLAIMABLE)
-    if needs_digits(complaint):
-        wrong = _wrong_count(complaint.id)
-        if wrong >= CLAIM_MAX_WRONG:
-            return ClaimResult(LOCKED, complaint)
-        if digits is None:
-            return ClaimResult(NEEDS_DIGITS, complaint, CLAIM_MAX_WRONG - wrong)
-        if digits != phone_digits(complaint.contact_phone)[-DIGITS:]:
-            wrong = _count_wrong(complaint.id)
-            return ClaimResult(LOCKED if wrong >= CLAIM_MAX_WRONG else WRONG_DIGITS, complaint,
-                               max(0, CLAIM_MAX_WRONG - wrong))
+    expected = expected_digits(complaint)
+    if not expected:
+        return ClaimResult(NOT_CLAIMABLE)  # e.g. posted through Open311 without a phone: no PIN was given out
+    wrong = _wrong_count(complaint.id)
+    if wrong >= CLAIM_MAX_WRONG:
+        return ClaimResult(LOCKED, complaint)
+    if digits is None:
+        return ClaimResult(NEEDS_DIGITS, complaint, CLAIM_MAX_WRONG - wrong)
+    if not secrets.compare_digest(digits, expected):
+        wrong = _count_wrong(complaint.id)
+        return ClaimResult(LOCKED if wrong >= CLAIM_MAX_WRONG else WRONG_DIGITS, complaint,
+                           max(0, CLAIM_MAX_WRONG - wrong))
     with transaction():
         row = locked(Complaint.select().where(Complaint.id == complaint.id))
         if row is None or row.reporter_id is not None:

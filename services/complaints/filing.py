@@ -7,6 +7,7 @@ source_key, so a confirm delivered twice finds the complaint it already made.
 """
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, fields
 
 from peewee import JOIN, IntegrityError
@@ -139,6 +140,7 @@ def _insert(data: dict, reporter: Reporter | None, official: Official | None,
         is_anonymous=bool(data.get("anonymous")), is_confidential=bool(data.get("confidential")),
         status=st.NEW, created_at=now, updated_at=now,
         channel=data.get("channel") or "telegram", photos_public=bool(data.get("photos_public")),
+        claim_pin=f"{secrets.randbelow(10_000):04d}" if (data.get("channel") or "telegram") != "telegram" else "",
         contact_name=(data.get("contact_name") or "").strip()[:120],
         contact_phone=(data.get("contact_phone") or "").strip()[:40],
         contact_email=(data.get("contact_email") or "").strip()[:120],
