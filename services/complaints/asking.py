@@ -256,14 +256,16 @@ def answer_notice(complaint: Complaint, question: Question, history: StatusChang
 
 def write_answer_notices(complaint: Complaint, question: Question, history: StatusChange,
                          location: tuple[float, float] | None = None) -> int:
-    """Tell the office's chats, its linked officials and the asker (if linked) of the answer."""
+    """Tell the office's chats, its linked officials, the asker and the named handler (if
+    linked) of the answer."""
     photo = (Photo.select().where(Photo.status_change == history, Photo.path != "").order_by(Photo.id).first())
     recipients = notices.office_recipients(complaint.assigned_opd_id, complaint.assigned_desa_id)
-    asker = question.asked_by
-    if asker is not None and asker.active and asker.telegram_chat_id:
-        recipients = notices._unique(recipients + [notices.Recipient(
-            asker.telegram_chat_id, asker.language, str(asker),
-            access.Audience(asker.role, asker.opd_id, asker.desa_id, asker.active))])
+    # The asker and the complaint's named handler (services.complaints.handling), when linked.
+    for person in (question.asked_by, complaint.handler):
+        if person is not None and person.active and person.telegram_chat_id:
+            recipients = notices._unique(recipients + [notices.Recipient(
+                person.telegram_chat_id, person.language, str(person),
+                access.Audience(person.role, person.opd_id, person.desa_id, person.active))])
     count = 0
     for r in notices.may_hear(recipients, complaint):
         markup = notices.village_desk.open_markup(complaint, r.lang) if complaint.assigned_desa_id else None
