@@ -44,7 +44,7 @@ def test_main_admin_creates_accounts_that_can_log_in(client, app):
     assert budi.opd.code == "DLH" and verify_password(budi.password_hash, "sandi-kuat-123")
     assert "sandi-kuat-123" not in budi.password_hash
     other = app.test_client()
-    assert login(other, "dlh.budi", "sandi-kuat-123").request.path == "/admin/"
+    assert login(other, "dlh.budi", "sandi-kuat-123").request.path == "/admin/complaint/"  # staff land on their work
 
 
 def test_accounts_need_the_office_their_role_needs(client):
