@@ -344,6 +344,9 @@ class ComplaintView(DuplicateActions, HandlingActions, ComplaintActions, PanelMo
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
         _, query = super().get_list(page, sort_column, sort_desc, search, filters, execute=False,
                                     page_size=page_size)
+        # Rows that tie on the sort key (two complaints without a deadline) keep one order on
+        # every page and in the export: the newest first.
+        query = query.order_by_extend(Complaint.id.desc())
         size = self.page_size if page_size is None else page_size
         count = capped_count(query, (page or 0) * (size or 0) + COUNT_CAP)
         if not execute:
