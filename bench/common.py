@@ -234,7 +234,7 @@ def insert_complaints(rows, batch: int = 5000, columns: tuple = COLUMNS) -> int:
     insert_many on SQLite."""
     import models
 
-    defaults = _required_defaults(columns)
+    defaults = required_defaults(columns)
     if defaults:  # NOT NULL columns added since the caller's list was written: their defaults
         extra = tuple(value for _, value in defaults)
         columns = (*columns, *(name for name, _ in defaults))
@@ -245,7 +245,7 @@ def insert_complaints(rows, batch: int = 5000, columns: tuple = COLUMNS) -> int:
     return _copy_postgres(rows, columns)
 
 
-def _required_defaults(columns: tuple) -> list[tuple[str, object]]:
+def required_defaults(columns: tuple) -> list[tuple[str, object]]:
     """(column, default) of each NOT NULL complaint column with a constant default that
     `columns` leaves out: a bulk insert bypasses peewee's Python-side defaults, and a column a
     later migration adds (channel, photos_public...) must not make every benchmark fail."""

@@ -24,9 +24,16 @@ from __future__ import annotations
 import argparse
 import random
 
-from bench.common import analyze, bench_database, flush_bench_redis, header, pct, summary_ms, timed, verdict
+from bench.common import (analyze, bench_database, flush_bench_redis, header, pct, required_defaults, summary_ms, timed,
+                          verdict)
 
 TARGET_S = 0.100
+SEED_COLUMNS = (
+    "tracking_code", "from_village_head", "category_id", "description", "latitude", "longitude", "address_text",
+    "desa_id", "assigned_opd_id", "assigned_desa_id", "status", "routing_problem", "channel", "contact_name",
+    "contact_phone", "contact_email", "photos_public", "public_hidden", "is_anonymous", "is_confidential",
+    "created_at", "updated_at", "assigned_at", "first_response_at", "resolved_at", "closed_at", "response_due_at",
+    "resolution_due_at", "current_due", "escalation_level", "reopen_count", "rating", "rated_at", "feedback")
 
 
 def seed_sql(count: int) -> None:
@@ -34,6 +41,7 @@ def seed_sql(count: int) -> None:
     import models
 
     db = models.db
+    extra = required_defaults(SEED_COLUMNS)  # NOT NULL columns later migrations added, at their defaults
     db.execute_sql("DROP TABLE IF EXISTS bench_vill; DROP TABLE IF EXISTS bench_cat")
     db.execute_sql("CREATE TEMP TABLE bench_vill AS SELECT row_number() OVER (ORDER BY id) AS rn, id, centroid_lat AS lat, "
                    "centroid_lon AS lon FROM desa WHERE centroid_lat IS NOT NULL")
@@ -42,11 +50,7 @@ def seed_sql(count: int) -> None:
     nv = db.execute_sql("SELECT count(*) FROM bench_vill").fetchone()[0]
     nc = db.execute_sql("SELECT count(*) FROM bench_cat").fetchone()[0]
     db.execute_sql(f"""
-    INSERT INTO complaint (tracking_code, from_village_head, category_id, description, latitude, longitude,
-        address_text, desa_id, assigned_opd_id, assigned_desa_id, status, routing_problem, channel, contact_name,
-        contact_phone, contact_email, photos_public, public_hidden, is_anonymous, is_confidential, created_at,
-        updated_at, assigned_at, first_response_at, resolved_at, closed_at, response_due_at, resolution_due_at,
-        current_due, escalation_level, reopen_count, rating, rated_at, feedback)
+    INSERT INTO complaint ({", ".join(SEED_COLUMNS + tuple(name for name, _ in extra))})
     SELECT code, false, cat_id, 'Jalan berlubang besar di depan sekolah, sudah dua bulan tidak diperbaiki.',
         lat, lon, '', desa_id,
         CASE WHEN village_level OR st = 'new' THEN NULL ELSE opd_id END,
@@ -57,6 +61,7 @@ def seed_sql(count: int) -> None:
              CASE WHEN first_at IS NULL AND resp_due IS NOT NULL THEN resp_due ELSE resol_due END END,
         0, CASE WHEN st = 'reopened' THEN 1 ELSE 0 END,
         CASE WHEN st = 'closed' AND g %% 2 = 0 THEN 1 + g %% 5 END, CASE WHEN st = 'closed' AND g %% 2 = 0 THEN closed END, ''
+        {"".join(", %s" for _ in extra)}
     FROM (
       SELECT *, CASE WHEN st IN ('resolved', 'closed') THEN first_at + (1 + floor(rr * 19)) * interval '1 day' END
                 AS resolved,
@@ -81,7 +86,7 @@ def seed_sql(count: int) -> None:
           JOIN bench_cat c ON c.rn = 1 + ((g / 7) * 104729 + g) %% {nc}
         ) a
       ) b
-    ) d""")
+    ) d""", [value for _, value in extra])
     db.execute_sql("DROP TABLE bench_vill; DROP TABLE bench_cat")
 
 
