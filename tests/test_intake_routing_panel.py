@@ -30,6 +30,18 @@ def test_the_list_says_no_point_when_none_was_given_and_counts_in_the_menu(clien
     assert 'routing-count" title="2 aduan menunggu dirutekan">2</span>' in page  # on every page's menu
 
 
+def test_the_badge_counts_no_further_than_its_cap(client, monkeypatch):
+    from panel.views import routing
+
+    monkeypatch.setattr(routing, "BADGE_CAP", 2)
+    for _ in range(3):
+        unrouted(latitude=None, longitude=None, desa=None)
+    logged_in(client, models.ROLE_MAIN_ADMIN, opd="DISKOMINFO")
+    page = client.get("/admin/").get_data(as_text=True)
+    assert 'routing-count" title="2+ aduan menunggu dirutekan">2+</span>' in page
+    assert client.get("/admin/routing/").get_data(as_text=True).count("Tanpa titik lokasi") >= 3  # the list shows all
+
+
 def test_the_badge_is_not_shown_to_an_office(client):
     unrouted(latitude=None, longitude=None, desa=None)
     logged_in(client, models.ROLE_OPD_ADMIN, opd="DPUTR")

@@ -21,7 +21,7 @@ from panel.formatting import local_time
 from panel.language import LazyText, current_lang, tr
 from panel.views.base import PanelModelView
 from panel.queries import complaint_rows
-from panel.views.complaints import COLUMN_LABELS, place_text
+from panel.views.complaints import COLUMN_LABELS, capped_count, place_text
 from services.complaints import assignment
 
 
@@ -82,9 +82,14 @@ def _problem(view, context, model, name):
     return tr(key) if key in i18n.catalogue() else model.routing_problem  # codes the worker may add later
 
 
+# The badge counts no further than this ("99+"): it is drawn on every page of the main admin,
+# and a full count read every waiting row (~170 ms per page with 30,000 of them at 1 M).
+BADGE_CAP = 99
+
+
 def waiting_count() -> int:
-    """How many complaints wait in the list (the menu's badge)."""
-    return Complaint.select().where(needs_routing()).count()
+    """How many complaints wait in the list (the menu's badge), up to BADGE_CAP."""
+    return capped_count(Complaint.select().where(needs_routing()), BADGE_CAP)
 
 
 class CountedMenuName(LazyText):
